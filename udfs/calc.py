@@ -1,0 +1,56 @@
+"""Small computations many metrics share, each raising the right Excel error."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import DivisionByZero, NothingToCompute, OutOfDomain
+
+HOURS_PER_DAY = 24.0
+
+
+def divide(numerator: float, denominator: float, denominator_name: str) -> float:
+    """``numerator / denominator``; a zero denominator is ``#DIV/0!`` naming what was zero."""
+    if denominator == 0:
+        raise DivisionByZero(f"{denominator_name} is zero")
+    return numerator / denominator
+
+
+def mean(values: np.ndarray, what: str) -> float:
+    """Mean of the non-blank values; ``#N/A`` when none is left."""
+    present = values[~np.isnan(values)]
+    if present.size == 0:
+        raise NothingToCompute(f"no {what} to average (the range is empty, blank, or filtered out)")
+    return float(present.mean())
+
+
+def present(values: np.ndarray, what: str) -> np.ndarray:
+    """The non-blank values; ``#N/A`` when none is left."""
+    kept = values[~np.isnan(values)]
+    if kept.size == 0:
+        raise NothingToCompute(f"no {what} to use (the range is empty, blank, or filtered out)")
+    return kept
+
+
+def durations(starts: np.ndarray, ends: np.ndarray, what: str, end_name: str) -> np.ndarray:
+    """Days from each start to its end, over rows that have both (a row missing either is skipped).
+
+    An end before its start is ``#NUM!`` naming the row: a negative duration is a data error.
+    """
+    both = ~(np.isnan(starts) | np.isnan(ends))
+    if not both.any():
+        raise NothingToCompute(f"no row has both dates for {what}")
+    spans = ends[both] - starts[both]
+    negative = np.flatnonzero(spans < 0)
+    if negative.size:
+        row = int(np.flatnonzero(both)[negative[0]]) + 1
+        raise OutOfDomain(f"{end_name} is before its start date in row {row} of the selected rows")
+    return spans
+
+
+def require_range(values: np.ndarray, low: float, high: float, name: str) -> None:
+    """``#NUM!`` when any non-blank value lies outside ``[low, high]``."""
+    kept = values[~np.isnan(values)]
+    if kept.size and (kept.min() < low or kept.max() > high):
+        bad = kept[(kept < low) | (kept > high)][0]
+        raise OutOfDomain(f"{name} holds {bad:g}, outside {low:g} to {high:g}")

@@ -1,0 +1,306 @@
+"""Turning what Excel, xlwings and pandas hand over into plain numbers.
+
+A cell value arrives as a number, text, a bool, ``None`` (blank), a ``datetime``/``date`` (classic xlwings,
+pandas), an Excel serial date (Office.js) or an error value such as ``"#N/A"``. A range arrives as a list,
+a list of lists, a tuple of tuples (LibreOffice), a numpy array or a pandas object. This module turns each
+into what the metric needs, once, with errors that name the argument.
+
+Speed matters: Excel hands functions whole columns. Lists of plain numbers go through numpy in one call;
+only ranges holding text, dates or errors are walked cell by cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from numbers import Real
+from typing import Any
+
+import numpy as np
+
+from .errors import InvalidValue, NothingToCompute, OutOfDomain, PropagatedError, error_code_of
+
+BLANK_TEXT = ""
+_NUMERIC_TYPES = frozenset({float, int, np.float64, np.float32, np.int64, np.int32})
+_FAST_TYPES = _NUMERIC_TYPES | {type(None)}
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_FIRST_REAL_SERIAL = 61  # 1900-03-01; Excel counts a 29 Feb 1900 that never was, as serial 60
+_LAST_SERIAL = 2958466.0  # 10000-01-01: Excel's dates end with 9999-12-31
+_SECONDS_PER_DAY = 86400.0
+
+
+def is_blank(value: Any) -> bool:
+    """True for an empty cell: None, empty text, or NaN/NaT (pandas' blank)."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value == BLANK_TEXT
+    if isinstance(value, float):
+        return value != value
+    if isinstance(value, np.datetime64):
+        return bool(np.isnat(value))
+    return _is_pandas_missing(value)
+
+
+def _is_pandas_missing(value: Any) -> bool:
+    return type(value).__name__ in {"NaTType", "NAType"}
+
+
+def raise_if_error(value: Any, name: str) -> None:
+    """Raise the Excel error that ``value`` holds, naming the argument it came in."""
+    code = error_code_of(value)
+    if code is not None:
+        raise PropagatedError(f"{name} holds the error value {code}", code)
+
+
+# --------------------------------------------------------------------------------------------- ranges
+
+
+def flatten(value: Any, name: str) -> list[Any]:
+    """Cells of a scalar, 1-D or 2-D range in row order; deeper nesting is an error."""
+    if isinstance(value, np.ndarray):
+        if value.ndim > 2:
+            raise InvalidValue(f"{name} must be a 1-D or 2-D range, not {value.ndim}-D")
+        return value.ravel().tolist() if value.dtype.kind in "fiub" else list(value.ravel())
+    if hasattr(value, "to_numpy") and hasattr(value, "shape"):  # pandas Series or DataFrame
+        return flatten(value.to_numpy(), name)
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return []
+        first = value[0]
+        if isinstance(first, (list, tuple, np.ndarray)):
+            if all(type(row) in (list, tuple) and len(row) == 1 for row in value):
+                cells = [row[0] for row in value]  # a single column, the common case
+            else:
+                cells = [cell for row in value for cell in _as_row(row, name)]
+        else:
+            cells = list(value)
+        return cells
+    if isinstance(value, (set, frozenset, dict)):
+        raise InvalidValue(f"{name} must be a value or a range, not a {type(value).__name__}")
+    if isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
+        return flatten(list(value), name)
+    return [value]
+
+
+def _as_row(row: Any, name: str) -> Iterable[Any]:
+    if isinstance(row, (list, tuple, np.ndarray)):
+        return row
+    return (row,)
+
+
+def _reject_nested(cells: list[Any], name: str) -> None:
+    for cell in cells:
+        if isinstance(cell, (list, tuple, np.ndarray, dict, set)):
+            raise InvalidValue(f"{name} must be a 1-D or 2-D range; it holds a nested {type(cell).__name__}")
+
+
+def _cell_number(cell: Any, name: str, index: int | None) -> float:
+    """One cell as a float (NaN for blank). Numeric text counts as a number, other text is an error."""
+    where = name if index is None else f"{name} (cell {index + 1})"
+    if cell is None:
+        return math.nan
+    if isinstance(cell, bool | np.bool_):
+        raise InvalidValue(f"{where} is TRUE/FALSE where a number is expected")
+    if isinstance(cell, Real):
+        number = float(cell)
+        if math.isinf(number):
+            raise OutOfDomain(f"{where} is infinite")
+        return number
+    if isinstance(cell, str):
+        raise_if_error(cell, where)
+        text = cell.strip()
+        if not text:
+            return math.nan
+        try:
+            number = float(text.replace(",", ""))
+        except ValueError:
+            raise InvalidValue(f"{where} is the text {cell[:40]!r}, not a number") from None
+        if not math.isfinite(number):
+            raise InvalidValue(f"{where} is the text {cell[:40]!r}, not a number")
+        return number
+    if is_blank(cell):
+        return math.nan
+    if isinstance(cell, (dt.date, dt.datetime, np.datetime64)) or hasattr(cell, "to_pydatetime"):
+        raise InvalidValue(f"{where} is a date where a number is expected")
+    raise InvalidValue(f"{where} is a {type(cell).__name__} where a number is expected")
+
+
+def number_array(value: Any, name: str) -> np.ndarray:
+    """A range as a float array, blanks as NaN. Text, TRUE/FALSE and dates raise; errors propagate."""
+    cells = flatten(value, name)
+    kinds = set(map(type, cells))
+    if kinds <= _FAST_TYPES:
+        try:
+            array = np.array(cells, dtype=np.float64)
+        except OverflowError:
+            raise OutOfDomain(f"{name} holds a number too large for Excel") from None
+    else:
+        _reject_nested(cells, name)
+        array = np.fromiter((_cell_number(c, name, i) for i, c in enumerate(cells)), np.float64, len(cells))
+    if np.isinf(array).any():
+        raise OutOfDomain(f"{name} holds an infinite number")
+    return array
+
+
+def total(value: Any, name: str) -> float:
+    """An aggregate argument: a number, or the sum of a range's numeric cells (blanks ignored, as SUM).
+
+    A blank cell or a range with no number at all raises ``#N/A``: there is nothing to sum, and a silent
+    zero would be a wrong KPI.
+    """
+    if type(value) in (float, int):
+        number = float(value)
+        if not math.isfinite(number):
+            raise OutOfDomain(f"{name} is not a finite number")
+        return number
+    array = number_array(value, name)
+    present = array[~np.isnan(array)]
+    if present.size == 0:
+        raise NothingToCompute(f"{name} is blank: there is no number to use")
+    result = float(present.sum())
+    if not math.isfinite(result):
+        raise OutOfDomain(f"{name} adds up to more than Excel can hold")
+    return result
+
+
+def single_number(value: Any, name: str) -> float:
+    """A scalar argument: one number (a one-cell range is fine)."""
+    cells = flatten(value, name)
+    if len(cells) != 1:
+        raise InvalidValue(f"{name} must be a single number, not a range of {len(cells)} cells")
+    number = _cell_number(cells[0], name, None)
+    if math.isnan(number):
+        raise NothingToCompute(f"{name} is blank")
+    return number
+
+
+# ---------------------------------------------------------------------------------------------- dates
+
+
+def serial_from_datetime(value: dt.date | dt.datetime) -> float:
+    """Excel serial number (1900 date system) of a date or datetime; the time of day is the fraction."""
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day)
+    if value.tzinfo is not None:
+        value = value.replace(tzinfo=None)
+    delta = value - _EXCEL_EPOCH
+    serial = delta.days + delta.seconds / _SECONDS_PER_DAY + delta.microseconds / (_SECONDS_PER_DAY * 1e6)
+    return serial - 1 if serial < _FIRST_REAL_SERIAL else serial
+
+
+def datetime_from_serial(serial: float) -> dt.datetime:
+    """The datetime an Excel serial number stands for (serial 60, Excel's 29 Feb 1900, maps to 1 Mar)."""
+    if serial < _FIRST_REAL_SERIAL:
+        serial += 1
+    return _EXCEL_EPOCH + dt.timedelta(days=serial)
+
+
+def parse_date_text(text: str) -> float | None:
+    """ISO-8601 date or date-time text (``2024-03-31``, ``2024-03-31T14:05``) as a serial, else None."""
+    text = text.strip()
+    if len(text) < 8 or not text[:4].isdigit() or text[4] not in "-/":
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("/", "-").replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return serial_from_datetime(parsed)
+
+
+def _cell_serial(cell: Any, name: str, index: int | None, cache: dict[str, float]) -> float:
+    where = name if index is None else f"{name} (cell {index + 1})"
+    if cell is None:
+        return math.nan
+    if isinstance(cell, (bool, np.bool_)):
+        raise InvalidValue(f"{where} is TRUE/FALSE where a date is expected")
+    if isinstance(cell, dt.date):  # datetime and pandas Timestamp included
+        if _is_pandas_missing(cell):
+            return math.nan
+        serial = serial_from_datetime(cell)
+    elif isinstance(cell, np.datetime64):
+        if np.isnat(cell):
+            return math.nan
+        serial = serial_from_datetime(cell.astype("datetime64[us]").item())
+    elif isinstance(cell, Real):
+        serial = float(cell)
+        if math.isnan(serial):
+            return math.nan
+    elif isinstance(cell, str):
+        raise_if_error(cell, where)
+        if not cell.strip():
+            return math.nan
+        serial = cache.get(cell)
+        if serial is None:
+            serial = parse_date_text(cell)
+            if serial is None:
+                try:
+                    serial = float(cell)
+                except ValueError:
+                    raise InvalidValue(f"{where} is {cell[:40]!r}, not a date (use ISO text: 2024-03-31)") from None
+            cache[cell] = serial
+    elif is_blank(cell):
+        return math.nan
+    else:
+        raise InvalidValue(f"{where} is a {type(cell).__name__} where a date is expected")
+    if not 0 <= serial < _LAST_SERIAL:
+        raise OutOfDomain(f"{where} is {serial!r}, outside Excel's dates (1900-01-01 to 9999-12-31)")
+    return serial
+
+
+def date_array(value: Any, name: str) -> np.ndarray:
+    """A range of dates as Excel serial numbers (float array, blanks as NaN).
+
+    Serial numbers, ``date``/``datetime``/pandas timestamps and ISO text give identical serials.
+    """
+    cells = flatten(value, name)
+    kinds = set(map(type, cells))
+    if kinds <= _FAST_TYPES:
+        try:
+            serials = np.array(cells, dtype=np.float64)
+        except OverflowError:
+            raise OutOfDomain(f"{name} holds a number too large to be a date") from None
+    else:
+        _reject_nested(cells, name)
+        cache: dict[str, float] = {}
+        serials = np.fromiter((_cell_serial(c, name, i, cache) for i, c in enumerate(cells)), np.float64, len(cells))
+    present = serials[~np.isnan(serials)]
+    if present.size and (present.min() < 0 or present.max() >= _LAST_SERIAL):
+        raise OutOfDomain(f"{name} holds a number outside Excel's dates (serial 0 to 2958465)")
+    return serials
+
+
+def single_date(value: Any, name: str) -> float:
+    """A scalar date argument as an Excel serial number."""
+    cells = flatten(value, name)
+    if len(cells) != 1:
+        raise InvalidValue(f"{name} must be a single date, not a range of {len(cells)} cells")
+    serial = _cell_serial(cells[0], name, None, {})
+    if math.isnan(serial):
+        raise NothingToCompute(f"{name} is blank")
+    return serial
+
+
+# ----------------------------------------------------------------------------------------------- text
+
+
+def labels(value: Any, name: str) -> list[Any]:
+    """A range of cells kept as they are (statuses, owners, types): only nesting is checked."""
+    cells = flatten(value, name)
+    if not set(map(type, cells)) <= {str, float, int, type(None), bool}:
+        _reject_nested(cells, name)
+    return cells
+
+
+def choice(value: Any, name: str, choices: tuple[str, ...], default: str) -> str:
+    """A ``method``-style text argument, case-insensitive, checked against its choices."""
+    if is_blank(value):
+        return default
+    if not isinstance(value, str):
+        raise InvalidValue(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+    raise_if_error(value, name)
+    picked = value.strip().lower()
+    if picked not in choices:
+        raise InvalidValue(f"{name} must be one of {', '.join(choices)}; got {value[:40]!r}")
+    return picked

@@ -1,0 +1,189 @@
+"""``COUNTIFS``-style criteria: which rows a ``criteria_range, criterion`` pair selects.
+
+The syntax is Excel's: ``"Alice"`` (equal, case-insensitive), ``"<>Lost"``, ``">=100"``, ``"<2024-07-01"``,
+wildcards ``*`` and ``?`` (``~`` escapes them), ``"="`` for blank cells, ``"<>"`` for non-blank ones, a
+number, a date or TRUE/FALSE. Numeric comparisons see numbers, dates (as serials) and text that reads as
+a number or an ISO date; text comparisons see text only. As in ``COUNTIFS``, a blank criterion cell means
+0 and an error value in the criteria range never matches.
+
+Each distinct cell value is judged once, so a column of a million owner names costs one dictionary
+look-up per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import operator
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .coerce import flatten, is_blank, parse_date_text, raise_if_error, serial_from_datetime
+from .errors import InvalidValue, error_code_of
+
+_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    "<>": operator.ne,
+    ">": operator.gt,
+    "<": operator.lt,
+    "=": operator.eq,
+}
+_FAST_NUMERIC = frozenset({float, int, type(None), np.float64, np.int64})
+
+
+def _as_number(cell: Any) -> float | None:
+    """The number a cell stands for in a numeric comparison, or None if it is not numeric."""
+    if isinstance(cell, bool) or cell is None:
+        return None
+    if isinstance(cell, (int, float, np.floating, np.integer)):
+        number = float(cell)
+        return None if math.isnan(number) else number
+    if isinstance(cell, dt.date):
+        return serial_from_datetime(cell)
+    if isinstance(cell, np.datetime64):
+        return None if np.isnat(cell) else serial_from_datetime(cell.astype("datetime64[us]").item())
+    if isinstance(cell, str):
+        text = cell.strip()
+        try:
+            return float(text)
+        except ValueError:
+            return parse_date_text(text)
+    return None
+
+
+def _wildcard_matcher(pattern: str) -> Callable[[str], bool]:
+    """Case-insensitive full match with Excel's ``*``, ``?`` and ``~`` escapes."""
+    if not any(ch in pattern for ch in "*?~"):
+        folded = pattern.casefold()
+        return lambda text: text.casefold() == folded
+    parts = []
+    chars = iter(pattern)
+    for ch in chars:
+        if ch == "~":
+            parts.append(re.escape(next(chars, "~")))
+        elif ch == "*":
+            parts.append(".*")
+        elif ch == "?":
+            parts.append(".")
+        else:
+            parts.append(re.escape(ch))
+    regex = re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+    return lambda text: regex.fullmatch(text) is not None
+
+
+class Criterion:
+    """One parsed criterion; ``matches(cell)`` judges a single cell, ``mask(cells)`` a whole range."""
+
+    def __init__(self, criterion: Any, name: str) -> None:
+        self.name = name
+        self.number: float | None = None  # set when the comparison is numeric
+        self.op = "="
+        self.text: Callable[[str], bool] | None = None
+        self.text_operand = ""
+        self.boolean: bool | None = None
+        self.blank_test: bool | None = None  # True: match blanks; False: match non-blanks
+        self._parse(criterion)
+
+    def _parse(self, criterion: Any) -> None:
+        if isinstance(criterion, list | tuple | np.ndarray):
+            cells = flatten(criterion, self.name)
+            if len(cells) != 1:
+                raise InvalidValue(f"{self.name} must be a single criterion, not a range of {len(cells)} cells")
+            criterion = cells[0]
+        if is_blank(criterion) and not isinstance(criterion, str):
+            self.number = 0.0  # Excel reads an empty criterion cell as 0
+            return
+        if isinstance(criterion, bool | np.bool_):
+            self.boolean = bool(criterion)
+            return
+        if isinstance(criterion, dt.date | np.datetime64):
+            self.number = _as_number(criterion)
+            return
+        if isinstance(criterion, int | float | np.floating | np.integer):
+            if not math.isfinite(float(criterion)):
+                raise InvalidValue(f"{self.name} must be a finite number")
+            self.number = float(criterion)
+            return
+        if not isinstance(criterion, str):
+            raise InvalidValue(f"{self.name} must be text, a number or a date, not {type(criterion).__name__}")
+        raise_if_error(criterion, self.name)
+        text = criterion
+        for symbol in (">=", "<=", "<>", ">", "<", "="):
+            if text.startswith(symbol):
+                self.op, text = symbol, text[len(symbol) :]
+                break
+        if text == "":
+            if self.op in ("=", "<>"):
+                self.blank_test = self.op == "="
+            else:
+                self.text = lambda _text: False
+            return
+        upper = text.strip().upper()
+        if upper in ("TRUE", "FALSE") and self.op in ("=", "<>"):
+            self.boolean = upper == "TRUE"
+            return
+        number = _as_number(text)
+        if number is not None:
+            self.number = number
+            return
+        self.text_operand = text.casefold()
+        self.text = _wildcard_matcher(text) if self.op in ("=", "<>") else None
+
+    def matches(self, cell: Any) -> bool:
+        """Whether one cell meets the criterion, as ``COUNTIFS`` decides."""
+        negate = self.op == "<>"
+        if error_code_of(cell) is not None:
+            return False
+        if self.blank_test is not None:
+            return is_blank(cell) == self.blank_test
+        if self.boolean is not None:
+            hit = isinstance(cell, bool | np.bool_) and bool(cell) == self.boolean
+            return hit != negate
+        if self.number is not None:
+            value = _as_number(cell)
+            if value is None:
+                return negate
+            return _OPERATORS[self.op](value, self.number)
+        if not isinstance(cell, str):
+            return negate
+        if self.text is not None:
+            return self.text(cell) != negate
+        return _OPERATORS[self.op](cell.casefold(), self.text_operand)
+
+    def mask(self, cells: Sequence[Any]) -> np.ndarray:
+        """Boolean array: which cells meet the criterion."""
+        if self.number is not None and set(map(type, cells)) <= _FAST_NUMERIC:
+            values = np.array(cells, dtype=np.float64)
+            with np.errstate(invalid="ignore"):
+                if self.op == "<>":
+                    return ~(values == self.number)
+                return _OPERATORS[self.op](values, self.number)
+        try:
+            verdicts = {cell: self.matches(cell) for cell in set(cells)}
+        except TypeError:  # an unhashable cell
+            return np.fromiter(map(self.matches, cells), dtype=bool, count=len(cells))
+        return np.fromiter(map(verdicts.__getitem__, cells), dtype=bool, count=len(cells))
+
+
+def criteria_mask(pairs: Sequence[Any], rows: int) -> np.ndarray | None:
+    """Rows selected by ``criteria_range1, criterion1, criteria_range2, criterion2, ...`` (None: all)."""
+    if not pairs:
+        return None
+    if len(pairs) % 2:
+        raise InvalidValue(
+            f"criteria come in pairs (criteria_range, criterion); criteria_range{len(pairs) // 2 + 1} has no criterion"
+        )
+    selected = np.ones(rows, dtype=bool)
+    for index in range(0, len(pairs), 2):
+        number = index // 2 + 1
+        cells = flatten(pairs[index], f"criteria_range{number}")
+        if len(cells) != rows:
+            raise InvalidValue(
+                f"criteria_range{number} has {len(cells)} cells but the data ranges have {rows}; they must match"
+            )
+        selected &= Criterion(pairs[index + 1], f"criterion{number}").mask(cells)
+    return selected

@@ -1,0 +1,1 @@
+"""presales metrics."""

@@ -12,6 +12,7 @@ only ranges holding text, dates or errors are walked cell by cell.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Iterable
 from numbers import Real
@@ -19,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InvalidValue, NothingToCompute, OutOfDomain, PropagatedError, error_code_of
+from .errors import InvalidValue, KPIError, NothingToCompute, OutOfDomain, PropagatedError, error_code_of
 
 BLANK_TEXT = ""
 _NUMERIC_TYPES = frozenset({float, int, np.float64, np.float32, np.int64, np.int32})
@@ -68,15 +69,11 @@ def flatten(value: Any, name: str) -> list[Any]:
     if isinstance(value, (list, tuple)):
         if not value:
             return []
-        first = value[0]
-        if isinstance(first, (list, tuple, np.ndarray)):
-            if all(type(row) in (list, tuple) and len(row) == 1 for row in value):
-                cells = [row[0] for row in value]  # a single column, the common case
-            else:
-                cells = [cell for row in value for cell in _as_row(row, name)]
-        else:
-            cells = list(value)
-        return cells
+        if isinstance(value[0], (list, tuple, np.ndarray)):
+            if set(map(type, value)) <= {list, tuple}:  # a 2-D range: rows of cells
+                return list(itertools.chain.from_iterable(value))
+            return [cell for row in value for cell in _as_row(row, name)]
+        return list(value)
     if isinstance(value, (set, frozenset, dict)):
         raise InvalidValue(f"{name} must be a value or a range, not a {type(value).__name__}")
     if isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
@@ -159,7 +156,8 @@ def total(value: Any, name: str) -> float:
     present = array[~np.isnan(array)]
     if present.size == 0:
         raise NothingToCompute(f"{name} is blank: there is no number to use")
-    result = float(present.sum())
+    with np.errstate(over="ignore"):
+        result = float(present.sum())
     if not math.isfinite(result):
         raise OutOfDomain(f"{name} adds up to more than Excel can hold")
     return result
@@ -254,6 +252,8 @@ def date_array(value: Any, name: str) -> np.ndarray:
 
     Serial numbers, ``date``/``datetime``/pandas timestamps and ISO text give identical serials.
     """
+    if getattr(getattr(value, "dtype", None), "kind", "") == "M":  # numpy/pandas datetime column
+        return _serials_from_datetime64(np.asarray(value).ravel().astype("datetime64[us]"))
     cells = flatten(value, name)
     kinds = set(map(type, cells))
     if kinds <= _FAST_TYPES:
@@ -261,14 +261,62 @@ def date_array(value: Any, name: str) -> np.ndarray:
             serials = np.array(cells, dtype=np.float64)
         except OverflowError:
             raise OutOfDomain(f"{name} holds a number too large to be a date") from None
+    elif all(k is type(None) or issubclass(k, dt.date) for k in kinds) and not any(
+        getattr(c, "tzinfo", None) for c in cells
+    ):
+        serials = _serials_from_python_dates(cells)
     else:
         _reject_nested(cells, name)
-        cache: dict[str, float] = {}
-        serials = np.fromiter((_cell_serial(c, name, i, cache) for i, c in enumerate(cells)), np.float64, len(cells))
+        serials = _serials_cell_by_cell(cells, name)
     present = serials[~np.isnan(serials)]
     if present.size and (present.min() < 0 or present.max() >= _LAST_SERIAL):
         raise OutOfDomain(f"{name} holds a number outside Excel's dates (serial 0 to 2958465)")
     return serials
+
+
+def _serials_from_datetime64(stamps: np.ndarray) -> np.ndarray:
+    """Vectorised serials of naive timestamps (the classic xlwings and pandas case); NaT becomes NaN."""
+    missing = np.isnat(stamps)
+    offset = (stamps - np.datetime64(_EXCEL_EPOCH, "us")).astype(np.int64)
+    serials = offset / (_SECONDS_PER_DAY * 1e6)
+    serials[serials < _FIRST_REAL_SERIAL] -= 1
+    serials[missing] = np.nan
+    return serials
+
+
+def _serials_from_python_dates(cells: list[Any]) -> np.ndarray:
+    """Serials of naive ``date``/``datetime``/``Timestamp`` cells (classic xlwings), blanks as NaN."""
+    epoch, epoch_day = _EXCEL_EPOCH, _EXCEL_EPOCH.toordinal()
+
+    def serial(cell: Any) -> float:
+        if cell is None:
+            return math.nan
+        if not isinstance(cell, dt.datetime):
+            return float(cell.toordinal() - epoch_day)
+        return (cell - epoch).total_seconds() / _SECONDS_PER_DAY
+
+    serials = np.fromiter(map(serial, cells), np.float64, len(cells))
+    serials[serials < _FIRST_REAL_SERIAL] -= 1
+    return serials
+
+
+def _serials_cell_by_cell(cells: list[Any], name: str) -> np.ndarray:
+    """Serials of mixed cells, each distinct value converted once (dates repeat a lot in real data)."""
+    cache: dict[str, float] = {}
+    try:
+        distinct = set(cells)
+    except TypeError:  # an unhashable cell
+        return np.fromiter((_cell_serial(c, name, i, cache) for i, c in enumerate(cells)), np.float64, len(cells))
+    serial_of = {}
+    for cell in distinct:
+        try:
+            serial_of[cell] = _cell_serial(cell, name, None, cache)
+        except KPIError as error:
+            row = next(i for i, c in enumerate(cells) if c is cell or c == cell)
+            error.message = error.message.replace(name, f"{name} (cell {row + 1})", 1)
+            error.args = (error.message,)
+            raise
+    return np.fromiter(map(serial_of.__getitem__, cells), np.float64, len(cells))
 
 
 def single_date(value: Any, name: str) -> float:

@@ -71,7 +71,7 @@ _FORECAST_METHODS = {
     },
     metrics=["sales forecast accuracy"],
     methods=_FORECAST_METHODS,
-    example=Example((90, 100), 0.9, "by hand: 1 − 10 / 100"),
+    example=Example(([90, 120], [100, 100]), 0.95, "by hand: 1 − |210 − 200| / 200"),
 )
 def FORECAST_ACCURACY(forecast, actual, method="absolute", *criteria):
     """How close the forecast came to the actual result; ``method`` picks the measure.

@@ -1,0 +1,1 @@
+"""Team template workbooks, the shared data model and sample data."""

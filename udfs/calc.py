@@ -54,3 +54,42 @@ def require_range(values: np.ndarray, low: float, high: float, name: str) -> Non
     if kept.size and (kept.min() < low or kept.max() > high):
         bad = kept[(kept < low) | (kept > high)][0]
         raise OutOfDomain(f"{name} holds {bad:g}, outside {low:g} to {high:g}")
+
+
+_YES = frozenset({"true", "yes", "y", "1", "是"})
+_NO = frozenset({"false", "no", "n", "0", "否"})
+
+
+def flags(cells: list, name: str) -> np.ndarray:
+    """Yes/no cells as 1.0/0.0, blanks as NaN: TRUE/FALSE, 1/0 and the text yes/no, y/n, true/false.
+
+    Text is read case-insensitively; an error value propagates; anything else is ``#VALUE!`` naming ``name``.
+    """
+    from .coerce import is_blank, raise_if_error
+    from .errors import InvalidValue
+
+    def judge(cell: object) -> float:
+        if is_blank(cell):
+            return np.nan
+        if isinstance(cell, str):
+            raise_if_error(cell, name)
+            text = cell.strip().casefold()
+            if text in _YES or text in _NO:
+                return float(text in _YES)
+            if not text:
+                return np.nan
+        elif isinstance(cell, bool | np.bool_ | int | float | np.integer | np.floating) and cell in (0, 1):
+            return float(cell)
+        raise InvalidValue(f"{name} holds {cell!r}; use TRUE/FALSE, Yes/No or 1/0")
+
+    verdicts: dict = {}
+    return np.fromiter(
+        (verdicts[c] if c in verdicts else verdicts.setdefault(c, judge(c)) for c in cells), np.float64, len(cells)
+    )
+
+
+def share(part: float, whole: float, part_name: str, whole_name: str) -> float:
+    """``part / whole`` where part is a subset of whole: a zero whole is ``#DIV/0!``, a part above it ``#NUM!``."""
+    if whole != 0 and part > whole:
+        raise OutOfDomain(f"{part_name} ({part:g}) exceeds {whole_name} ({whole:g}); it is a subset of them")
+    return divide(part, whole, whole_name)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from .calc import divide
-from .errors import OutOfDomain
-from .registry import LAGGING, Amount, Choice, Count, Example, Money, Rate, metric
+import numpy as np
+
+from .calc import divide, durations, share
+from .errors import NothingToCompute, OutOfDomain
+from .registry import LAGGING, LEADING, Amount, Choice, Count, Dates, Example, Money, Number, Rate, Rows, metric
 
 _CHURN_METHODS = {
     "start": "lost / customers at the start of the period (default)",
@@ -30,6 +32,10 @@ _CHURN_METHODS = {
 )
 def CHURN_RATE(lost, customers_start, new_customers=0, method="start"):
     """Share of customers lost in the period; ``method`` picks the denominator."""
+    if lost > customers_start + new_customers:
+        raise OutOfDomain(
+            "lost exceeds customers_start + new_customers; give new_customers if customers won in the period also left"
+        )
     if method == "start_plus_new":
         return divide(lost, customers_start + new_customers, "customers_start + new_customers")
     return divide(lost, customers_start, "customers_start")
@@ -82,6 +88,8 @@ def RETENTION_RATE(customers_end, new_customers, customers_start):
     """Share of the period's starting customers still customers at its end."""
     if new_customers > customers_end:
         raise OutOfDomain("new_customers exceed customers_end; check the period's counts")
+    if customers_end - new_customers > customers_start:
+        raise OutOfDomain("customers_end − new_customers exceed customers_start; more customers kept than there were")
     return divide(customers_end - new_customers, customers_start, "customers_start")
 
 
@@ -198,3 +206,202 @@ def CUSTOMER_LIFETIME(churn_rate):
 def GROWTH_CEILING(new_mrr, churn_rate):
     """MRR level at which churn cancels new business: new MRR / churn rate (seed 000)."""
     return divide(new_mrr, churn_rate, "churn_rate")
+
+
+@metric(
+    teams=["customer_success"],
+    indicator=LEADING,
+    unit="weeks",
+    seed="000",
+    formula="mean(end_dates − start_dates) / 7 over customers with both dates",
+    args={
+        "start_dates": Dates("Day each customer's onboarding started (kick-off)."),
+        "end_dates": Dates("Day each customer's onboarding was completed; blank while onboarding."),
+    },
+    metrics=["weeks to onboard a customer"],
+    example=Example((["2024-01-01", "2024-02-01"], ["2024-01-29", "2024-03-14"]), 5, "by hand: (28 + 42) / 2 / 7"),
+)
+def ONBOARDING_WEEKS(start_dates, end_dates, *criteria):
+    """Average weeks it took to onboard a new customer, kick-off to completion; customers still onboarding skipped."""
+    return float(durations(start_dates, end_dates, "onboarding", "end_dates").mean() / 7)
+
+
+@metric(
+    teams=["customer_success"],
+    indicator=LEADING,
+    unit="days",
+    seed="000",
+    formula="mean(qbr_dates − start_dates) over customers with both dates",
+    args={
+        "start_dates": Dates("Day each customer started (subscription start or CSM hand-over)."),
+        "qbr_dates": Dates("Day of each customer's first quarterly business review; blank if none yet."),
+    },
+    metrics=["time to first QBR"],
+    example=Example((["2024-01-01", "2024-02-01"], ["2024-03-31", None]), 90, "by hand: 31 + 29 + 30 days"),
+)
+def TIME_TO_FIRST_QBR(start_dates, qbr_dates, *criteria):
+    """Average days from a customer's start to their first quarterly business review (QBR); none yet skipped."""
+    return float(durations(start_dates, qbr_dates, "the time to first QBR", "qbr_dates").mean())
+
+
+@metric(
+    teams=["customer_success", "leadership"],
+    indicator=LAGGING,
+    unit="days",
+    seed="000",
+    formula="mean(value_dates − start_dates) over customers with both dates",
+    args={
+        "start_dates": Dates("Day each customer started (contract signature or subscription start)."),
+        "value_dates": Dates("Day each customer reached the first agreed value milestone; blank if not yet."),
+    },
+    metrics=["time to value"],
+    example=Example((["2024-01-01", "2024-01-15"], ["2024-02-15", "2024-02-29"]), 45, "by hand: (45 + 45) / 2"),
+)
+def TIME_TO_VALUE(start_dates, value_dates, *criteria):
+    """Average days from a customer's start to the first agreed value milestone (TTV); customers not there yet skipped.
+
+    Agree on the value milestone with the buyer during the sale (seed 000).
+    """
+    return float(durations(start_dates, value_dates, "the time to value", "value_dates").mean())
+
+
+@metric(
+    teams=["customer_success"],
+    indicator=LEADING,
+    unit="rate",
+    seed="000",
+    formula="with_plan / customers",
+    args={
+        "with_plan": Count("Customers with an agreed joint success plan."),
+        "customers": Count("All active customers."),
+    },
+    metrics=["% of customers with a joint success plan"],
+    example=Example((45, 60), 0.75, "by hand: 45 / 60"),
+)
+def SUCCESS_PLAN_COVERAGE(with_plan, customers):
+    """Share of customers that have a joint success plan with customer success: with plan / customers."""
+    return share(with_plan, customers, "with_plan", "customers")
+
+
+@metric(
+    teams=["customer_success"],
+    indicator=LEADING,
+    unit="count",
+    seed="000",
+    formula="meetings / customers / months",
+    args={
+        "meetings": Count("Customer success meetings held in the period; a range is summed."),
+        "customers": Count("Customers those meetings are shared by."),
+        "months": Number("Length of the period in months; default 1."),
+    },
+    metrics=["monthly CS meetings"],
+    example=Example((90, 30, 3), 1, "by hand: 90 meetings / 30 customers / 3 months"),
+)
+def MEETINGS_PER_CUSTOMER(meetings, customers, months=1):
+    """Customer success meetings per customer per month: meetings / customers / months."""
+    if months < 0:
+        raise OutOfDomain(f"months is {months:g}; a period cannot be negative in length")
+    return divide(divide(meetings, customers, "customers"), months, "months")
+
+
+# MRR movements over per-customer rows: MRR at the start and at the end of the period, one row per customer.
+# A blank MRR means no subscription (0): a customer without a start MRR is new, one without an end MRR churned.
+# Σ end − Σ start = new + expansion − contraction − churned.
+
+_MRR_ARGS = {
+    "mrr_start": Rows("Each customer's MRR at the start of the period; blank or 0 for a customer not yet won."),
+    "mrr_end": Rows("The same customer's MRR at the end of the period; blank or 0 if it churned."),
+}
+
+
+def _mrr(mrr_start: np.ndarray, mrr_end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end MRR with blanks as 0; rows blank on both sides are dropped; negative MRR is #NUM!."""
+    kept = ~(np.isnan(mrr_start) & np.isnan(mrr_end))
+    if not kept.any():
+        raise NothingToCompute("no customer row has an MRR (the ranges are empty, blank, or filtered out)")
+    start = np.where(np.isnan(mrr_start[kept]), 0.0, mrr_start[kept])
+    end = np.where(np.isnan(mrr_end[kept]), 0.0, mrr_end[kept])
+    for values, name in ((start, "mrr_start"), (end, "mrr_end")):
+        if values.min() < 0:
+            raise OutOfDomain(f"{name} holds {values.min():g}; MRR cannot be negative")
+    return start, end
+
+
+_MRR_EXAMPLE = ([100, 200, 300, 0], [150, 150, 0, 80])
+
+
+@metric(
+    teams=["customer_success", "sales", "leadership"],
+    indicator=LAGGING,
+    unit="currency",
+    seed="002",
+    formula="Σ max(0, mrr_end − mrr_start) over customers with mrr_start > 0",
+    args=_MRR_ARGS,
+    metrics=["expansion revenue", "net new revenue"],
+    example=Example(_MRR_EXAMPLE, 50, "by hand: only the first customer grew, 150 − 100"),
+)
+def EXPANSION_REVENUE(mrr_start, mrr_end, *criteria):
+    """MRR gained from existing customers who grew (upsell, cross-sell): Σ (end − start) where end > start > 0.
+
+    One row per customer; blank MRR counts as 0, so new customers (no start MRR) are not expansion.
+    """
+    start, end = _mrr(mrr_start, mrr_end)
+    return float(np.maximum(end - start, 0.0)[start > 0].sum())
+
+
+@metric(
+    teams=["customer_success", "sales", "leadership"],
+    indicator=LAGGING,
+    unit="currency",
+    seed="002",
+    formula="Σ max(0, mrr_start − mrr_end) over customers with mrr_start > 0 and mrr_end > 0",
+    args=_MRR_ARGS,
+    metrics=["contraction revenue", "net new revenue"],
+    example=Example(_MRR_EXAMPLE, 50, "by hand: the second customer shrank, 200 − 150"),
+)
+def CONTRACTION_REVENUE(mrr_start, mrr_end, *criteria):
+    """MRR lost to downgrades by customers who stayed: Σ (start − end) where start > end > 0.
+
+    One row per customer; a customer whose end MRR is 0 or blank churned and counts in CHURNED_REVENUE.
+    """
+    start, end = _mrr(mrr_start, mrr_end)
+    stayed = (start > 0) & (end > 0)
+    return float(np.maximum(start - end, 0.0)[stayed].sum())
+
+
+@metric(
+    teams=["customer_success", "sales", "leadership"],
+    indicator=LAGGING,
+    unit="currency",
+    seed="002",
+    formula="Σ mrr_start over customers with mrr_start > 0 and mrr_end = 0",
+    args=_MRR_ARGS,
+    metrics=["churned revenue", "net new revenue"],
+    example=Example(_MRR_EXAMPLE, 300, "by hand: the third customer left with 300"),
+)
+def CHURNED_REVENUE(mrr_start, mrr_end, *criteria):
+    """MRR lost from customers who left: Σ start MRR of customers whose end MRR is 0 or blank.
+
+    One row per customer; a blank end MRR counts as 0 (no subscription at the end of the period).
+    """
+    start, end = _mrr(mrr_start, mrr_end)
+    return float(start[(start > 0) & (end == 0)].sum())
+
+
+@metric(
+    teams=["customer_success", "sales", "leadership"],
+    indicator=LAGGING,
+    unit="currency",
+    seed="002",
+    formula="Σ mrr_end over customers with mrr_start = 0",
+    args=_MRR_ARGS,
+    metrics=["new customer revenue", "net new revenue"],
+    example=Example(_MRR_EXAMPLE, 80, "by hand: the fourth customer is new with 80"),
+)
+def NEW_CUSTOMER_REVENUE(mrr_start, mrr_end, *criteria):
+    """MRR from customers won in the period: Σ end MRR of customers whose start MRR is 0 or blank.
+
+    One row per customer; a blank start MRR counts as 0 (no subscription at the start of the period).
+    """
+    start, end = _mrr(mrr_start, mrr_end)
+    return float(end[start == 0].sum())

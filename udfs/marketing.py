@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .calc import divide
+from .calc import divide, share
 from .errors import OutOfDomain
 from .registry import LAGGING, LEADING, Amount, Count, Example, Money, Rate, metric
 
@@ -37,16 +37,19 @@ def LEAD_VELOCITY_RATE(this_period, last_period):
     },
     metrics=[
         "MQL to SQL conversion",
+        "MQL→SQL conversion",
         "opportunity conversion",
         "qualified opportunity rate",
         "course completion",
         "course pass rate",
+        "course completion %",
+        "course pass %",
     ],
     example=Example((30, 120), 0.25, "by hand"),
 )
 def CONVERSION_RATE(converted, total):
     """Share of one stage that reached the next: MQL→SQL, lead→opportunity, course pass rate."""
-    if converted > total:
+    if total != 0 and converted > total:  # a zero total is #DIV/0!, whatever converted says
         raise OutOfDomain("converted exceeds total; a conversion rate cannot pass 100 %")
     return divide(converted, total, "total")
 
@@ -119,3 +122,63 @@ def CAC_PAYBACK(cac, monthly_revenue_per_customer, gross_margin=1):
 def CONTENT_ROI(attributed_return, content_cost):
     """Sales attributed to content per unit of its cost (seed 000's content marketing ROI)."""
     return divide(attributed_return, content_cost, "content_cost")
+
+
+@metric(
+    teams=["marketing"],
+    indicator=LEADING,
+    unit="count",
+    seed="000",
+    formula="touches / leads",
+    args={
+        "touches": Count("Touches (calls, emails, webinars) that came before the new leads; a range is summed."),
+        "leads": Count("New leads those touches created in the same period."),
+    },
+    metrics=["touches to create a lead"],
+    example=Example((1200, 150), 8, "by hand: 1,200 / 150"),
+)
+def TOUCHES_PER_LEAD(touches, leads):
+    """Average marketing or outreach touches (calls, emails, webinars) it took to create one new lead."""
+    return divide(touches, leads, "leads")
+
+
+@metric(
+    teams=["marketing"],
+    indicator=LEADING,
+    unit="rate",
+    seed="000",
+    formula="clicks / impressions",
+    args={
+        "clicks": Count("Clicks on the ad, search result or link; a range is summed."),
+        "impressions": Count("Times it was shown in the same period (impressions)."),
+    },
+    metrics=["CTR", "click-through rate"],
+    example=Example((45, 1500), 0.03, "by hand: 45 / 1,500"),
+)
+def CLICK_THROUGH_RATE(clicks, impressions):
+    """Click-through rate (CTR): share of impressions that were clicked, clicks / impressions.
+
+    More clicks than impressions is #NUM!.
+    """
+    return share(clicks, impressions, "clicks", "impressions")
+
+
+@metric(
+    teams=["marketing"],
+    indicator=LEADING,
+    unit="rate",
+    seed="000",
+    formula="engagements / audience",
+    args={
+        "engagements": Count("Likes, comments, shares and reposts in the period; a range is summed."),
+        "audience": Count("Followers (or reach) the content was shown to in the same period."),
+    },
+    metrics=["engagements", "social engagement rate"],
+    example=Example((240, 8000), 0.03, "by hand: 240 / 8,000"),
+)
+def ENGAGEMENT_RATE(engagements, audience):
+    """Social engagement rate: engagements (likes, comments, shares) per follower or person reached.
+
+    One person can engage many times, so the rate may pass 100 %.
+    """
+    return divide(engagements, audience, "audience")

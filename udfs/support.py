@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from .calc import HOURS_PER_DAY, durations, present, require_range
-from .errors import OutOfDomain
-from .registry import LAGGING, LEADING, Choice, Dates, Example, Number, Rows, metric
+from .calc import HOURS_PER_DAY, durations, present, require_range, share
+from .coerce import is_blank, raise_if_error
+from .criteria import Criterion
+from .errors import NothingToCompute, OutOfDomain
+from .registry import LAGGING, LEADING, Choice, Count, Date, Dates, Example, Labels, Number, Rows, metric
 
 NPS_PROMOTER, NPS_DETRACTOR = 9, 6
 
@@ -118,3 +122,89 @@ def FIRST_RESPONSE_TIME(created, first_response, *criteria):
 def RESOLUTION_TIME(created, resolved, *criteria):
     """Average hours (calendar time) from a ticket's creation to its resolution; open tickets skipped."""
     return float(durations(created, resolved, "resolved tickets", "resolved").mean() * HOURS_PER_DAY)
+
+
+@metric(
+    teams=["support", "customer_success"],
+    indicator=LEADING,
+    unit="rate",
+    seed="000",
+    formula="escalated / tickets",
+    args={
+        "escalated": Count("Tickets escalated to engineering or management in the period."),
+        "tickets": Count("All tickets of the same period."),
+    },
+    metrics=["escalation rate", "number of escalations"],
+    example=Example((12, 240), 0.05, "by hand: 12 / 240"),
+)
+def ESCALATION_RATE(escalated, tickets):
+    """Share of support tickets that were escalated to engineering or management: escalated / tickets."""
+    return share(escalated, tickets, "escalated", "tickets")
+
+
+@metric(
+    teams=["support", "customer_success"],
+    indicator=LEADING,
+    unit="count",
+    seed="000",
+    formula="tickets with created < end of as_of day and (resolved blank or resolved ≥ end of as_of day)",
+    args={
+        "created": Dates("When each ticket was opened; rows without it are skipped."),
+        "resolved": Dates("When each ticket was resolved; blank while open."),
+        "as_of": Date("Day of the snapshot, usually =TODAY(); tickets open at the end of that day count."),
+    },
+    metrics=["open escalations", "open tickets"],
+    example=Example(
+        (
+            ["2024-03-01T09:00", "2024-03-10T12:00", "2024-03-20T08:00", "2024-04-02"],
+            ["2024-03-05", None, "2024-04-01T10:00", None],
+            "2024-03-31",
+        ),
+        2,
+        "by hand: the 10 Mar ticket is unresolved and the 20 Mar one was resolved in April",
+    ),
+)
+def OPEN_TICKETS(created, resolved, as_of, *criteria):
+    """Number of selected tickets still open at the end of the as_of day: created by then, not resolved by then.
+
+    Open escalations: ``=OPEN_TICKETS(Tickets[Created], Tickets[Resolved], TODAY(), Tickets[Escalated], TRUE)``.
+    A resolution before its creation is #NUM!.
+    """
+    has_created = ~np.isnan(created)
+    if not has_created.any():
+        raise NothingToCompute("no ticket has a created date (the range is empty, blank, or filtered out)")
+    opened, closed = created[has_created], resolved[has_created]
+    backwards = np.flatnonzero(closed < opened)
+    if backwards.size:
+        row = int(np.flatnonzero(has_created)[backwards[0]]) + 1
+        raise OutOfDomain(f"resolved is before created in row {row} of the selected rows")
+    cutoff = math.floor(as_of) + 1.0
+    still_open = (opened < cutoff) & (np.isnan(closed) | (closed >= cutoff))
+    return float(np.count_nonzero(still_open))
+
+
+_BUG = Criterion("bug*", "bug type")
+
+
+@metric(
+    teams=["support"],
+    indicator=LEADING,
+    unit="rate",
+    seed="000",
+    formula="tickets whose type begins with 'Bug' / tickets with a type",
+    args={"types": Labels("Type of each ticket (Bug, How-to, Billing, ...); blank rows are skipped.")},
+    metrics=["bug vs how-to", "issue volume by type"],
+    example=Example((["Bug", "How-to", "bug report", "Billing"],), 0.5, "by hand: 2 bugs of 4 tickets"),
+)
+def BUG_SHARE(types, *criteria):
+    """Share of the selected tickets that report a bug: type text 'Bug' or beginning with 'Bug', any case.
+
+    The rest of the bug vs how-to breakdown is VOLUME_BY(types).
+    """
+    typed = [cell for cell in types if not is_blank(cell)]
+    for cell in typed:
+        if isinstance(cell, str):
+            raise_if_error(cell, "types")
+    if not typed:
+        raise NothingToCompute("no ticket has a type (the range is empty, blank, or filtered out)")
+    return float(np.count_nonzero(_BUG.mask(typed)) / len(typed))

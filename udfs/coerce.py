@@ -188,6 +188,14 @@ def serial_from_datetime(value: dt.date | dt.datetime) -> float:
     return serial - 1 if serial < _FIRST_REAL_SERIAL else serial
 
 
+def serial_from_datetime64(value: np.datetime64, name: str) -> float:
+    """Excel serial of a numpy timestamp; one beyond Python's dates (year 10000 on) is ``#NUM!``."""
+    moment = value.astype("datetime64[us]").item()
+    if not isinstance(moment, dt.datetime):
+        raise OutOfDomain(f"{name} is {value}, outside Excel's dates (1900-01-01 to 9999-12-31)")
+    return serial_from_datetime(moment)
+
+
 def datetime_from_serial(serial: float) -> dt.datetime:
     """The datetime an Excel serial number stands for (serial 60, Excel's 29 Feb 1900, maps to 1 Mar)."""
     if serial < _FIRST_REAL_SERIAL:
@@ -220,7 +228,7 @@ def _cell_serial(cell: Any, name: str, index: int | None, cache: dict[str, float
     elif isinstance(cell, np.datetime64):
         if np.isnat(cell):
             return math.nan
-        serial = serial_from_datetime(cell.astype("datetime64[us]").item())
+        serial = serial_from_datetime64(cell, where)
     elif isinstance(cell, Real):
         serial = float(cell)
         if math.isnan(serial):

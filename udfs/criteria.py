@@ -45,7 +45,8 @@ def _as_number(cell: Any) -> float | None:
     if isinstance(cell, dt.date):
         return serial_from_datetime(cell)
     if isinstance(cell, np.datetime64):
-        return None if np.isnat(cell) else serial_from_datetime(cell.astype("datetime64[us]").item())
+        moment = None if np.isnat(cell) else cell.astype("datetime64[us]").item()
+        return serial_from_datetime(moment) if isinstance(moment, dt.datetime) else None
     if isinstance(cell, str):
         text = cell.strip()
         try:

@@ -26,6 +26,14 @@ _KIND_TEXT = {
 }
 
 
+GENERIC_TITLE = "Generic functions (any team)"
+
+
+def _is_generic(entry: Metric) -> bool:
+    """Generic building blocks (``udfs/generic.py``) get their own section rather than their first team's."""
+    return getattr(entry.func, "__wrapped__", entry.func).__module__ == "udfs.generic"
+
+
 def _literal(value: object) -> str:
     return f'"{value}"' if isinstance(value, str) else repr(value)
 
@@ -102,13 +110,15 @@ def render_reference() -> str:
         "## Index",
         "",
     ]
-    for team, title in TEAMS.items():
-        primary = [e for e in entries if e.teams[0] == team]
-        if primary:
-            links = ", ".join(f"[{e.name}](#{e.name.lower()})" for e in primary)
+    sections = [
+        (title, [e for e in entries if e.teams[0] == team and not _is_generic(e)]) for team, title in TEAMS.items()
+    ]
+    sections.append((GENERIC_TITLE, [e for e in entries if _is_generic(e)]))
+    for title, members in sections:
+        if members:
+            links = ", ".join(f"[{e.name}](#{e.name.lower()})" for e in members)
             out.append(f"- **{title}:** {links}")
-    for team, title in TEAMS.items():
-        primary = [e for e in entries if e.teams[0] == team]
+    for title, primary in sections:
         if not primary:
             continue
         out += ["", f"## {title}", ""]

@@ -330,6 +330,21 @@ def _coerce(param: Param, value: Any) -> Any:
     return result
 
 
+def _coerce_explained(param: Param, value: Any, params: tuple[Param, ...]) -> Any:
+    """:func:`_coerce`, saying so when a criteria range landed in an optional argument before the criteria."""
+    try:
+        return _coerce(param, value)
+    except InvalidValue as error:
+        if param.optional and not param.is_rows and isinstance(value, list | tuple) and len(value) > 1:
+            later = [p.name for p in params[params.index(param) :] if p.optional]
+            error.message += (
+                f". Criteria pairs come after the optional arguments: give {', '.join(later)} first,"
+                " or leave them empty (=F(range, , criteria_range, criterion))"
+            )
+            error.args = (error.message,)
+        raise
+
+
 def _blank_argument(value: Any) -> bool:
     if isinstance(value, list | tuple):
         return all(_blank_argument(v) for v in value) if len(value) == 1 else False
@@ -340,15 +355,15 @@ def _call(
     body: Callable[..., Any], name: str, params: tuple[Param, ...], arguments: dict[str, Any], returns_table: bool
 ) -> Any:
     try:
-        values = {p.name: _coerce(p, arguments.get(p.name, p.default)) for p in params}
+        values = {p.name: _coerce_explained(p, arguments.get(p.name, p.default), params) for p in params}
         _select_rows(params, values, arguments.get("criteria", ()))
         with np.errstate(all="ignore"):
             result = body(*values.values())
         return _checked_table(name, result) if returns_table else _checked_number(name, result)
     except KPIError:
         raise
-    except (ArithmeticError, ValueError, TypeError, IndexError, KeyError, RecursionError) as exc:
-        raise InvalidValue(f"{name} cannot use these inputs: {exc}") from None
+    except Exception as exc:  # the contract: a cell shows an Excel error, never a traceback
+        raise InvalidValue(f"{name} cannot use these inputs ({type(exc).__name__}: {exc})") from None
 
 
 def _select_rows(params: tuple[Param, ...], values: dict[str, Any], criteria: tuple[Any, ...]) -> None:

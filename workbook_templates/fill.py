@@ -49,14 +49,33 @@ def write_table(workbook: Workbook, table_name: str, frame: pd.DataFrame) -> int
     return rows
 
 
-def scorecard_people(spec: TeamSpec, data: Mapping[str, pd.DataFrame]) -> list[str]:
-    """The people who get a scorecard row: rows of the scorecard table matching its filters, sorted."""
+def scorecard_people(spec: TeamSpec, data: Mapping[str, pd.DataFrame], period_start: dt.date) -> list[str]:
+    """The people who get a scorecard row: rows of the scorecard table matching its filters, sorted;
+    people who left before ``period_start`` are left out."""
     if spec.scorecard is None or spec.scorecard.table not in data:
         return []
     frame = data[spec.scorecard.table]
     for column, allowed in spec.scorecard.filters.items():
         frame = frame[frame[column].isin(allowed)]
+    if spec.scorecard.left_column:
+        left = pd.to_datetime(frame[spec.scorecard.left_column])
+        frame = frame[left.isna() | (left >= pd.Timestamp(period_start))]
     return sorted(str(name) for name in frame[spec.scorecard.name_column].dropna().unique())
+
+
+def period(workbook: Workbook) -> tuple[dt.date, dt.date]:
+    """The reporting period set on the Inputs sheet."""
+    start, end = (_input_cell(workbook, name).value for name in ("PeriodStart", "PeriodEnd"))
+    return _as_date(start), _as_date(end)
+
+
+def _as_date(value: object) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value  # type: ignore[return-value]
+
+
+def _input_cell(workbook: Workbook, name: str):  # noqa: ANN202 - an openpyxl cell
+    sheet, coordinate = next(workbook.defined_names[name].destinations)
+    return workbook[sheet][coordinate.replace("$", "")]
 
 
 def set_period(workbook: Workbook, start: dt.date, end: dt.date) -> None:
@@ -64,8 +83,7 @@ def set_period(workbook: Workbook, start: dt.date, end: dt.date) -> None:
     if end < start:
         raise ValueError(f"the period ends ({end}) before it starts ({start})")
     for name, value in (("PeriodStart", start), ("PeriodEnd", end)):
-        sheet, coordinate = next(workbook.defined_names[name].destinations)
-        workbook[sheet][coordinate.replace("$", "")].value = value
+        _input_cell(workbook, name).value = value
 
 
 def fill(workbook: Workbook, data: Mapping[str, pd.DataFrame], spec: TeamSpec | None = None) -> Workbook:
@@ -75,10 +93,10 @@ def fill(workbook: Workbook, data: Mapping[str, pd.DataFrame], spec: TeamSpec | 
     for name in spec.tables:
         if name in data:
             write_table(workbook, name, data[name])
-    people = scorecard_people(spec, data)
+    people = scorecard_people(spec, data, period(workbook)[0])
     if people:
         TemplateBuilder(spec, info["KpiLanguage"], info["KpiRuntime"], workbook).fill_scorecard(people)
     return workbook
 
 
-__all__ = ["FIRST_ROW", "fill", "scorecard_people", "set_period", "template_info", "write_table"]
+__all__ = ["FIRST_ROW", "fill", "period", "scorecard_people", "set_period", "template_info", "write_table"]

@@ -78,11 +78,15 @@ class Calculation:
 
 @dataclass(frozen=True)
 class Scorecard:
-    """Which people get a scorecard row: rows of ``table`` whose ``filters`` all match, named by ``name_column``."""
+    """Which people get a scorecard row: rows of ``table`` whose ``filters`` all match, named by ``name_column``.
+
+    ``left_column`` (e.g. ``ExitDate``) leaves out people who left before the reporting period.
+    """
 
     table: str
     name_column: str
     filters: dict[str, list[str]] = field(default_factory=dict)
+    left_column: str = ""
 
 
 @dataclass(frozen=True)

@@ -243,6 +243,7 @@ _TABLE_LIST: tuple[Table, ...] = (
         (
             Column("Date", "date", "Day of the activity."),
             Column("Owner", "text", "Who did it.", references=_REP),
+            _cat("Team", ORG_TEAMS, "The owner's team when the activity was logged (narrows team totals)."),
             _cat("Type", ACTIVITY_TYPES, "Kind of activity (Cadence: a multi-touch sequence)."),
             _cat("Outcome", ACTIVITY_OUTCOMES, "Result: calls Connected/No Answer/Meeting Set, emails "
                  "Sent/Replied/Meeting Set, meetings, demos and QBRs Held/No Show, cadences "
@@ -255,7 +256,7 @@ _TABLE_LIST: tuple[Table, ...] = (
         "Customers",
         "One row per paying customer, churned ones included: segment, CSM, contract, and the lifecycle "
         "dates customer success tracks (onboarding, first QBR, success plan, time to value, churn).",
-        ("customer_success", "support", "leadership"),
+        ("customer_success", "support", "leadership", "marketing"),
         (
             Column("Customer", "text", "Company name; the key for Subscriptions, Tickets and NPS."),
             _cat("Segment", SEGMENTS, "Size segment."),

@@ -613,7 +613,7 @@ def _activities(rng: np.random.Generator, reps: pd.DataFrame, subs: pd.DataFrame
     active = subs[subs["MRR"] > 0]
     region = active["Customer"].map(customers.set_index("Customer")["Region"])
     pools = {key: group["Customer"].to_numpy() for key, group in active.groupby([region, "Month"])}
-    parts = []  # (days, owner, type, outcomes, accounts)
+    parts = []  # (days, owner, type, outcomes, accounts, team)
     for j, rep in enumerate(reps.itertuples()):
         for type_, per_month in _ACTIVITY_MIX.get(rep.Role, {}).items():
             days = _weekdays_employed(rng, rep, employed[:, j], per_month)
@@ -622,11 +622,12 @@ def _activities(rng: np.random.Generator, reps: pd.DataFrame, subs: pd.DataFrame
                 month = _month_start(_month_of(days))
                 for m in np.unique(month):
                     account[month == m] = rng.choice(pools[rep.Region, pd.Timestamp(m)], (month == m).sum())
-            parts.append((days, rep.Rep, type_, _choice(rng, *_OUTCOMES[type_], len(days)), account))
+            parts.append((days, rep.Rep, type_, _choice(rng, *_OUTCOMES[type_], len(days)), account, rep.Team))
     sizes = [len(part[0]) for part in parts]
     frame = pd.DataFrame({
         "Date": np.concatenate([part[0] for part in parts]),
         "Owner": np.repeat([part[1] for part in parts], sizes),
+        "Team": np.repeat([part[5] for part in parts], sizes),
         "Type": np.repeat([part[2] for part in parts], sizes),
         "Outcome": np.concatenate([part[3] for part in parts]),
         "Account": np.concatenate([part[4] for part in parts]),

@@ -173,6 +173,7 @@ class TemplateBuilder:
             ws["A2"].font = NOTE_FONT
 
     def _header(self, ws: Worksheet, row: int, labels: Iterable[str]) -> None:
+        ws.row_dimensions[row].height = 32
         for column, label in enumerate(labels, start=1):
             cell = ws.cell(row=row, column=column, value=label)
             cell.fill, cell.font = HEADER_FILL, HEADER_FONT
@@ -288,7 +289,7 @@ class TemplateBuilder:
                 f"E{FIRST_ROW}:E{last}",
                 CellIsRule(operator="equal", formula=[f'"{status[key]}"'], fill=fill, font=font),
             )
-        for column, width in zip("ABCDEFGH", (34, 11, 14, 14, 12, 26, 70, 24), strict=True):
+        for column, width in zip("ABCDEFGH", (44, 11, 14, 14, 12, 40, 70, 24), strict=True):
             ws.column_dimensions[column].width = width
         ws.freeze_panes = f"B{FIRST_ROW}"
 

@@ -1,6 +1,6 @@
 """Recalculate .xlsx workbooks in headless LibreOffice with the KPI bridge, and read the results back.
 
-    from tests.libreoffice.recalc import formula_values, recalculate
+    from addin.libreoffice.calc import formula_values, recalculate
     out = recalculate("deals.xlsx", tmp_path)      # a recalculated copy, tmp_path / "deals.xlsx"
     formula_values(out)["Sheet1"]["B2"]          # 120000.0, or CellError("#DIV/0!")
 
@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-PROJECT_ROOT = HERE.parent.parent
+PROJECT_ROOT = HERE.parent.parent  # addin/libreoffice -> the project
 WORKER = HERE / "uno_worker.py"
-FILTERS = {"xlsx": "Calc MS Excel 2007 XML", "ods": "calc8"}
+FILTERS = {"xlsx": "Calc MS Excel 2007 XML", "ods": "calc8", "pdf": "calc_pdf_Export"}
 #: Pythons that may have the ``uno`` module: $LIBREOFFICE_PYTHON, Debian's, the one bundled on Windows/macOS.
 PYTHON_CANDIDATES = (
     "/usr/bin/python3",

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from . import recalc
+from addin.libreoffice import calc as recalc
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

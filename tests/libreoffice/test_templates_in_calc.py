@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
+from addin.libreoffice import calc as recalc
 from workbook_templates import builder, fill, sample_data, spec
 from workbook_templates.formulas import ExcelError, WorkbookEvaluator
 
-from . import recalc
 from .test_bridge import soffice
 
 FORBIDDEN = ("#NAME?", "#VALUE!", "#REF!", "Err:")

@@ -14,6 +14,25 @@ app = typer.Typer(help="Go-to-market KPI add-in for Excel: functions, templates 
 console = Console()
 
 
+def _add_groups() -> None:
+    """Each domain owns its commands; they are imported here only, so `kpi --help` stays quick to write."""
+    from addin.commands import app as addin_app
+    from addin.libreoffice.commands import app as libreoffice_app
+    from workbook_templates.template_commands import app as templates_app
+
+    app.add_typer(addin_app, name="addin")
+    app.add_typer(libreoffice_app, name="libreoffice")
+    app.add_typer(templates_app, name="templates")
+    try:
+        from workbook_templates.commands import app as fill_app
+    except ImportError:  # the batch fill is optional while it is being built
+        return
+    app.registered_commands += fill_app.registered_commands
+
+
+_add_groups()
+
+
 @app.command()
 def report() -> None:
     """Print every function's worked example (the seed articles' numbers among them), computed now.

@@ -342,10 +342,16 @@ def single_date(value: Any, name: str) -> float:
 
 
 def labels(value: Any, name: str) -> list[Any]:
-    """A range of cells kept as they are (statuses, owners, types): only nesting is checked."""
+    """A range of cells kept as they are (statuses, owners, types); an error value in it propagates."""
     cells = flatten(value, name)
     if not set(map(type, cells)) <= {str, float, int, type(None), bool}:
         _reject_nested(cells, name)
+    try:
+        distinct = set(cells)
+    except TypeError:  # an unhashable cell: check them one by one
+        distinct = cells
+    for cell in distinct:
+        raise_if_error(cell, name)
     return cells
 
 

@@ -174,3 +174,11 @@ def test_formula_like_text_in_data_stays_text(tmp_path):
         ("+1+1", "s"),
         ("@SUM(1)", "s"),
     ]
+
+
+@pytest.mark.parametrize("team", TEAMS)
+def test_readme_pictures_every_template(team):
+    root = Path(__file__).resolve().parent.parent
+    picture = root / "docs" / "img" / f"{team}.png"
+    assert picture.exists() and picture.stat().st_size > 10_000, f"run python -m workbook_templates.pictures ({team})"
+    assert f"docs/img/{team}.png" in (root / "README.md").read_text(encoding="utf-8")

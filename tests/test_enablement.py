@@ -3,14 +3,9 @@
 import datetime as dt
 
 import pytest
+from support import error_code as code
 
 import udfs
-
-
-def code(func, *args):
-    with pytest.raises(udfs.KPIError) as e:
-        func(*args)
-    return e.value.code
 
 
 def approx(value):

@@ -15,13 +15,13 @@ import datetime as dt
 import math
 import os
 import re
-import subprocess
 import sys
 import types
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support import run_in_fresh_interpreter
 
 import udfs
 from udfs import coerce
@@ -50,18 +50,7 @@ def test_classic_runtime() -> None:
         pytest.skip("this is the inner run")
     env = {k: v for k, v in os.environ.items() if k not in ("XLWINGS_LICENSE_KEY", "XLWINGS_ON_SERVER")}
     env.update(KPI_TEST_RUNTIME="classic", KPI_EXCEL_RUNTIME="classic", PYTHONPATH=str(ROOT))
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", __file__, "-q", "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-2000:]
-    print(f"classic run: {summary}")
-    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-4000:]
-    assert re.search(r"\d+ passed", summary) and "failed" not in summary, summary
+    run_in_fresh_interpreter(__file__, env, "classic")
 
 
 def test_no_function_is_typed_like_an_excel_builtin() -> None:

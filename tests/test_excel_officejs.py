@@ -14,13 +14,12 @@ import datetime as dt
 import math
 import os
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support import run_in_fresh_interpreter
 
 import udfs
 from udfs import coerce
@@ -39,18 +38,7 @@ def test_office_js_runtime() -> None:
         pytest.skip("this is the inner run")
     env = dict(os.environ, XLWINGS_ON_SERVER="true", XLWINGS_LICENSE_KEY="noncommercial")
     env.update(KPI_TEST_RUNTIME="officejs", PYTHONPATH=str(ROOT), KPI_EXCEL_RUNTIME="")
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", __file__, "-q", "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-2000:]
-    print(f"Office.js run: {summary}")
-    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-4000:]
-    assert re.search(r"\d+ passed", summary) and "failed" not in summary, summary
+    run_in_fresh_interpreter(__file__, env, "Office.js")
 
 
 # ------------------------------------------------------------------------------- payload helpers

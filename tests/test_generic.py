@@ -4,18 +4,13 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from support import error_code as code
 
 import udfs
 
 # Excel serials worked by hand: 2024-03-01 is 45352 (see test_criteria), so 2024-02-29 is 45351,
 # 2024-03-31 is 45352 + 30 = 45382 and 2024-04-01 is 45383.
 FEB29, MAR01, MAR31, APR01 = 45351, 45352, 45382, 45383
-
-
-def code(func, *args):
-    with pytest.raises(udfs.KPIError) as e:
-        func(*args)
-    return e.value.code
 
 
 def approx(value):

@@ -1,15 +1,9 @@
 """Inside sales (SDR/BDR): every function of udfs/inside_sales.py against numbers worked by hand."""
 
 import pytest
+from support import error_code as code
 
 import udfs
-
-
-def code(func, *args, **kwargs):
-    """The Excel error code a call raises."""
-    with pytest.raises(udfs.KPIError) as caught:
-        func(*args, **kwargs)
-    return caught.value.code
 
 
 def approx(value):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 import subprocess
 import sys
 import textwrap
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import run_in_fresh_interpreter
 
 import udfs
 from addin.lite import build_main, package_sources, requirements, write_bundle
@@ -134,18 +134,7 @@ def test_lite_loading_registers_every_function() -> None:
         pytest.skip("this is the inner run")
     env = dict(os.environ, XLWINGS_ON_SERVER="true", XLWINGS_LICENSE_KEY="noncommercial", KPI_EXCEL_RUNTIME="")
     env.update(KPI_TEST_RUNTIME="lite", PYTHONPATH=str(ROOT))
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", __file__, "-q", "-p", "no:cacheprovider", "-k", "LiteRuntime"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-2000:]
-    print(f"Lite run: {summary}")
-    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-4000:]
-    assert re.search(r"\d+ passed", summary) and "failed" not in summary, summary
+    run_in_fresh_interpreter(__file__, env, "Lite")
 
 
 class LiteRuntimeTests:

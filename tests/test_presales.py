@@ -2,16 +2,10 @@
 
 import numpy as np
 import pytest
+from support import error_code as code
 
 import udfs
 from udfs.calc import flags
-
-
-def code(func, *args, **kwargs):
-    """The Excel error code a call raises."""
-    with pytest.raises(udfs.KPIError) as caught:
-        func(*args, **kwargs)
-    return caught.value.code
 
 
 def approx(value):

@@ -3,15 +3,9 @@
 import datetime as dt
 
 import pytest
+from support import error_code as code
 
 import udfs
-
-
-def code(func, *args, **kwargs):
-    """The Excel error code a call raises."""
-    with pytest.raises(udfs.KPIError) as caught:
-        func(*args, **kwargs)
-    return caught.value.code
 
 
 def approx(value):

@@ -43,6 +43,7 @@ def _references_ok(frames: dict[str, pd.DataFrame]) -> list[str]:
 
 # --- the data model -------------------------------------------------------------------------------------
 
+
 def test_model_helpers() -> None:
     assert dm.column_names("Deals")[:3] == ["DealId", "Account", "Owner"]
     assert dm.table("Deals").column("CloseDate").required is False
@@ -76,7 +77,8 @@ def test_model_names_are_structured_reference_friendly() -> None:
 
 def test_doc_is_up_to_date() -> None:
     assert DOC.read_text(encoding="utf-8") == dm.render_markdown(), (
-        "regenerate: python -m workbook_templates.data_model > docs/DATA_MODEL.md")
+        "regenerate: python -m workbook_templates.data_model > docs/DATA_MODEL.md"
+    )
 
 
 def test_check_frame_reports_problems(data: dict[str, pd.DataFrame]) -> None:
@@ -90,6 +92,7 @@ def test_check_frame_reports_problems(data: dict[str, pd.DataFrame]) -> None:
 
 
 # --- shape and types ------------------------------------------------------------------------------------
+
 
 def test_same_seed_same_data(data: dict[str, pd.DataFrame]) -> None:
     again = sd.generate()
@@ -150,6 +153,7 @@ def test_fixed_period_without_the_clock(data: dict[str, pd.DataFrame]) -> None:
 
 # --- consistency ----------------------------------------------------------------------------------------
 
+
 def test_deal_dates_and_stages(data: dict[str, pd.DataFrame]) -> None:
     deals = data["Deals"]
     closed = deals[deals["Status"] != "Open"]
@@ -201,8 +205,9 @@ def test_people_dates(data: dict[str, pd.DataFrame]) -> None:
     reps, customers = data["Reps"], data["Customers"]
     for col in ("FirstProspectContact", "OnboardingEnd", "ProductiveDate", "ExitDate"):
         assert (reps[col] > reps["HireDate"]).where(reps[col].notna(), True).all(), col
-    assert (customers["OnboardingStart"] >= customers["StartDate"]).where(customers["OnboardingStart"].notna(),
-                                                                        True).all()
+    assert (
+        (customers["OnboardingStart"] >= customers["StartDate"]).where(customers["OnboardingStart"].notna(), True).all()
+    )
     assert customers.loc[customers["OnboardingEnd"].notna(), "OnboardingStart"].notna().all()
     for col in ("OnboardingEnd", "FirstQBRDate", "TimeToValueDate", "ChurnDate"):
         assert (customers[col] > customers["StartDate"]).where(customers[col].notna(), True).all(), col
@@ -245,6 +250,7 @@ def test_forecast_actuals_are_bookings(data: dict[str, pd.DataFrame]) -> None:
 
 
 # --- plausibility ---------------------------------------------------------------------------------------
+
 
 def test_sales_plausibility(data: dict[str, pd.DataFrame]) -> None:
     deals, reps = data["Deals"], data["Reps"]
@@ -357,6 +363,7 @@ def test_every_kpi_has_data_each_quarter(data: dict[str, pd.DataFrame]) -> None:
 
 
 # --- output ---------------------------------------------------------------------------------------------
+
 
 def test_write_csv(tmp_path: Path, data: dict[str, pd.DataFrame]) -> None:
     paths = sd.write_csv(tmp_path, frames=data)

@@ -11,13 +11,11 @@ from __future__ import annotations
 import importlib.util
 import math
 import os
-import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support import run_in_fresh_interpreter
 
 import udfs
 
@@ -34,18 +32,7 @@ def test_server() -> None:
         pytest.skip("xlwings-server is not installed (pip install xlwings-server)")
     env = dict(os.environ, XLWINGS_LICENSE_KEY="noncommercial", KPI_TEST_RUNTIME="server", PYTHONPATH=str(ROOT))
     env.pop("KPI_EXCEL_RUNTIME", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", __file__, "-q", "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-2000:]
-    print(f"server run: {summary}")
-    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-4000:]
-    assert re.search(r"\d+ passed", summary) and "failed" not in summary, summary
+    run_in_fresh_interpreter(__file__, env, "server")
 
 
 def test_server_command_says_plainly_what_the_licence_is(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,29 +22,28 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from udfs.registry import TEAMS  # one list of teams for the functions and the templates
+
 if TYPE_CHECKING:  # pandas is only needed by check_frame
     import pandas as pd
 
+
 TYPES = ("text", "category", "date", "datetime", "number", "money", "integer", "bool", "percent")
 
-TEAMS: dict[str, str] = {
-    "sales": "Sales (account executives)",
-    "inside_sales": "Inside sales (SDR/BDR)",
-    "marketing": "Marketing",
-    "enablement": "Sales enablement",
-    "presales": "Presales (solutions engineers)",
-    "customer_success": "Customer success",
-    "support": "Customer support",
-    "leadership": "Leadership, RevOps and finance",
-}
-"""Template teams (the sections of METRICS.md): key -> title."""
+
 
 # Allowed values shared by several tables.
 REGIONS = ("NA", "EMEA", "APAC")
 SEGMENTS = ("Enterprise", "Mid-Market", "SMB")
 ORG_TEAMS = (
-    "Enterprise", "Commercial", "Inside Sales", "Presales",
-    "Customer Success", "Support", "Enablement", "Leadership",
+    "Enterprise",
+    "Commercial",
+    "Inside Sales",
+    "Presales",
+    "Customer Success",
+    "Support",
+    "Enablement",
+    "Leadership",
 )
 ROLES = ("AE", "SDR", "SE", "CSM", "Support", "Enablement", "Manager")
 DEAL_STAGES = ("Qualification", "Discovery", "Demo", "Proposal", "Negotiation", "Closed Won", "Closed Lost")
@@ -57,7 +56,15 @@ DEAL_SOURCES = LEAD_SOURCES + ("AE Sourced", "Existing Customer")
 LEAD_STATUSES = ("New", "Working", "Nurture", "Disqualified", "Converted")
 ACTIVITY_TYPES = ("Call", "Email", "Meeting", "Demo", "Cadence", "QBR")
 ACTIVITY_OUTCOMES = (
-    "Connected", "No Answer", "Sent", "Replied", "Meeting Set", "Held", "No Show", "Completed", "Abandoned",
+    "Connected",
+    "No Answer",
+    "Sent",
+    "Replied",
+    "Meeting Set",
+    "Held",
+    "No Show",
+    "Completed",
+    "Abandoned",
 )
 TICKET_TYPES = ("Bug", "How-to", "Feature Request", "Billing", "Outage")
 PRODUCTS = ("Core Platform", "Analytics", "Integrations", "Mobile App", "Billing Portal")
@@ -66,7 +73,14 @@ TICKET_STATUSES = ("Open", "Pending", "Resolved")
 TICKET_CHANNELS = ("Email", "Chat", "Phone", "Portal")
 TARGET_SCOPES = ("Company", "Team", "Rep", "Source")
 TARGET_METRICS = (
-    "Bookings", "NewOpportunities", "MeetingsSet", "SQLs", "MQLs", "Leads", "Revenue", "NewCustomers",
+    "Bookings",
+    "NewOpportunities",
+    "MeetingsSet",
+    "SQLs",
+    "MQLs",
+    "Leads",
+    "Revenue",
+    "NewCustomers",
 )
 FORECAST_SCOPES = ("Company", "Team", "Rep")
 COURSE_CATEGORIES = ("Onboarding", "Product", "Sales Skills", "Compliance")
@@ -146,20 +160,35 @@ _TABLE_LIST: tuple[Table, ...] = (
             _cat("Role", ROLES, "Job role."),
             _cat("Team", ORG_TEAMS, "Organisational team (AEs: Enterprise or Commercial)."),
             _cat("Region", REGIONS, "Home region."),
-            Column("Manager", "text", "Direct manager; blank for the head of the org.", required=False,
-                   references=_REP),
+            Column(
+                "Manager", "text", "Direct manager; blank for the head of the org.", required=False, references=_REP
+            ),
             Column("HireDate", "date", "First day at the company."),
-            Column("FirstProspectContact", "date", "First contact with a prospect (AEs and SDRs); ramp time "
-                   "is HireDate to this date.", required=False),
-            Column("OnboardingEnd", "date", "Onboarding programme completed; blank while still onboarding.",
-                   required=False),
-            Column("ProductiveDate", "date", "First month at full productivity (AEs and SDRs); time to "
-                   "productivity is HireDate to this date. Blank while ramping.", required=False),
+            Column(
+                "FirstProspectContact",
+                "date",
+                "First contact with a prospect (AEs and SDRs); ramp time is HireDate to this date.",
+                required=False,
+            ),
+            Column(
+                "OnboardingEnd", "date", "Onboarding programme completed; blank while still onboarding.", required=False
+            ),
+            Column(
+                "ProductiveDate",
+                "date",
+                "First month at full productivity (AEs and SDRs); time to "
+                "productivity is HireDate to this date. Blank while ramping.",
+                required=False,
+            ),
             Column("ExitDate", "date", "Last day; blank for current employees.", required=False),
-            Column("Quota", "money", "Annual quota: bookings (ACV) for AEs, sourced bookings for SDRs; blank "
-                   "for roles without a quota.", required=False, minimum=0),
-            Column("OTE", "money", "Annual on-target earnings (base + variable); the rep's cost for ROI.",
-                   minimum=0),
+            Column(
+                "Quota",
+                "money",
+                "Annual quota: bookings (ACV) for AEs, sourced bookings for SDRs; blank for roles without a quota.",
+                required=False,
+                minimum=0,
+            ),
+            Column("OTE", "money", "Annual on-target earnings (base + variable); the rep's cost for ROI.", minimum=0),
             Column("ReferralHire", "bool", "Hired through an employee referral."),
         ),
         key=("Rep",),
@@ -173,22 +202,29 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column("LeadId", "text", "Unique lead id."),
             Column("Created", "date", "Day the lead was created."),
             Column("Company", "text", "Prospect company."),
-            _cat("Source", LEAD_SOURCES, "Channel the lead came from (the campaign channels, outbound "
-                 "prospecting, referrals and partners)."),
+            _cat(
+                "Source",
+                LEAD_SOURCES,
+                "Channel the lead came from (the campaign channels, outbound prospecting, referrals and partners).",
+            ),
             _cat("Segment", SEGMENTS, "Company size segment."),
             _cat("Region", REGIONS, "Prospect region."),
             Column("Owner", "text", "SDR working the lead.", references=_REP),
             _cat("Status", LEAD_STATUSES, "Current status."),
             Column("MQLDate", "date", "Became a marketing-qualified lead; blank if never.", required=False),
-            Column("SQLDate", "date", "Became a sales-qualified lead (handed to an AE); blank if never.",
-                   required=False),
-            Column("Touches", "integer", "Marketing or outreach touches before the lead was created.",
-                   minimum=1),
+            Column(
+                "SQLDate", "date", "Became a sales-qualified lead (handed to an AE); blank if never.", required=False
+            ),
+            Column("Touches", "integer", "Marketing or outreach touches before the lead was created.", minimum=1),
             Column("Converted", "bool", "Became an opportunity (a row in Deals)."),
-            Column("ConvertedDate", "date", "Day the opportunity was created; blank if not converted.",
-                   required=False),
-            Column("DealId", "text", "The deal it became; blank if not converted.", required=False,
-                   references="Deals.DealId"),
+            Column("ConvertedDate", "date", "Day the opportunity was created; blank if not converted.", required=False),
+            Column(
+                "DealId",
+                "text",
+                "The deal it became; blank if not converted.",
+                required=False,
+                references="Deals.DealId",
+            ),
         ),
         key=("LeadId",),
     ),
@@ -207,28 +243,48 @@ _TABLE_LIST: tuple[Table, ...] = (
             _cat("Segment", SEGMENTS, "Account size segment."),
             _cat("DealType", DEAL_TYPES, "New logo, expansion of an existing customer, or renewal."),
             _cat("Source", DEAL_SOURCES, "Where the opportunity came from."),
-            Column("LeadId", "text", "Lead it was converted from; blank if not from a lead.", required=False,
-                   references="Leads.LeadId"),
-            Column("SdrOwner", "text", "SDR who sourced it; blank if no SDR involved.", required=False,
-                   references=_REP),
+            Column(
+                "LeadId",
+                "text",
+                "Lead it was converted from; blank if not from a lead.",
+                required=False,
+                references="Leads.LeadId",
+            ),
+            Column(
+                "SdrOwner", "text", "SDR who sourced it; blank if no SDR involved.", required=False, references=_REP
+            ),
             Column("Created", "date", "Day the opportunity was created."),
             _cat("Stage", DEAL_STAGES, "Current stage (Closed Won/Closed Lost once closed)."),
             _cat("Status", DEAL_STATUSES, "Open, Won or Lost."),
-            Column("LastStageChange", "date", "Day of the last stage change (the close date once closed); "
-                   "pipeline stall time is its age on open deals."),
+            Column(
+                "LastStageChange",
+                "date",
+                "Day of the last stage change (the close date once closed); "
+                "pipeline stall time is its age on open deals.",
+            ),
             Column("ExpectedCloseDate", "date", "Close date the owner expects (in the past on stalled deals)."),
             Column("CloseDate", "date", "Day won or lost; blank while open.", required=False),
-            Column("Amount", "money", "Booked annual recurring value after discount (equals ACV); counts for "
-                   "bookings, quota, pipeline and win rate by value.", minimum=0),
-            Column("ListAmount", "money", "Amount at list price; the discount is (ListAmount - Amount) / "
-                   "ListAmount.", minimum=0),
+            Column(
+                "Amount",
+                "money",
+                "Booked annual recurring value after discount (equals ACV); counts for "
+                "bookings, quota, pipeline and win rate by value.",
+                minimum=0,
+            ),
+            Column(
+                "ListAmount",
+                "money",
+                "Amount at list price; the discount is (ListAmount - Amount) / ListAmount.",
+                minimum=0,
+            ),
             Column("ACV", "money", "Annual contract value: (TCV - OneTimeFees) / contract years.", minimum=0),
             Column("TCV", "money", "Total contract value: ACV x contract years + OneTimeFees.", minimum=0),
             Column("ContractMonths", "integer", "Contract length in months (12, 24 or 36).", minimum=1),
             Column("OneTimeFees", "money", "Implementation and training fees, not recurring.", minimum=0),
             Column("PresalesInvolved", "bool", "A solutions engineer worked on the deal."),
-            Column("PresalesOwner", "text", "Solutions engineer; blank without presales.", required=False,
-                   references=_REP),
+            Column(
+                "PresalesOwner", "text", "Solutions engineer; blank without presales.", required=False, references=_REP
+            ),
             Column("PresalesHours", "number", "Hours of presales work (0 without presales).", minimum=0),
             Column("CollateralUsed", "bool", "Marketing collateral was used in the deal."),
             Column("Referral", "bool", "The deal came from a referral (Source is Referral)."),
@@ -245,11 +301,20 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column("Owner", "text", "Who did it.", references=_REP),
             _cat("Team", ORG_TEAMS, "The owner's team when the activity was logged (narrows team totals)."),
             _cat("Type", ACTIVITY_TYPES, "Kind of activity (Cadence: a multi-touch sequence)."),
-            _cat("Outcome", ACTIVITY_OUTCOMES, "Result: calls Connected/No Answer/Meeting Set, emails "
-                 "Sent/Replied/Meeting Set, meetings, demos and QBRs Held/No Show, cadences "
-                 "Completed/Abandoned."),
-            Column("Account", "text", "Customer met (customer-success activities); blank otherwise.",
-                   required=False, references=_CUSTOMER),
+            _cat(
+                "Outcome",
+                ACTIVITY_OUTCOMES,
+                "Result: calls Connected/No Answer/Meeting Set, emails "
+                "Sent/Replied/Meeting Set, meetings, demos and QBRs Held/No Show, cadences "
+                "Completed/Abandoned.",
+            ),
+            Column(
+                "Account",
+                "text",
+                "Customer met (customer-success activities); blank otherwise.",
+                required=False,
+                references=_CUSTOMER,
+            ),
         ),
     ),
     Table(
@@ -266,13 +331,14 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column("ContractMonths", "integer", "Length of the current contract term in months.", minimum=1),
             Column("OnboardingStart", "date", "Onboarding kick-off; blank if not yet.", required=False),
             Column("OnboardingEnd", "date", "Onboarding completed; blank while onboarding.", required=False),
-            Column("FirstQBRDate", "date", "First quarterly business review; blank if none yet.",
-                   required=False),
+            Column("FirstQBRDate", "date", "First quarterly business review; blank if none yet.", required=False),
             Column("SuccessPlan", "bool", "A joint success plan is agreed."),
-            Column("TimeToValueDate", "date", "First agreed value milestone reached; blank if not yet.",
-                   required=False),
-            Column("ChurnDate", "date", "First day without a subscription; blank for active customers.",
-                   required=False),
+            Column(
+                "TimeToValueDate", "date", "First agreed value milestone reached; blank if not yet.", required=False
+            ),
+            Column(
+                "ChurnDate", "date", "First day without a subscription; blank for active customers.", required=False
+            ),
         ),
         key=("Customer",),
     ),
@@ -312,10 +378,22 @@ _TABLE_LIST: tuple[Table, ...] = (
             _cat("Channel", TICKET_CHANNELS, "How it came in."),
             Column("Escalated", "bool", "Escalated to engineering or management."),
             _cat("Status", TICKET_STATUSES, "Open, Pending (waiting for the customer) or Resolved."),
-            Column("CSAT", "integer", "Satisfaction answer, 1 (very unsatisfied) to 5 (very satisfied); "
-                   "blank if not answered.", required=False, minimum=1, maximum=5),
-            Column("CES", "integer", "Customer effort answer, 1 (very difficult) to 7 (very easy); blank if "
-                   "not answered.", required=False, minimum=1, maximum=7),
+            Column(
+                "CSAT",
+                "integer",
+                "Satisfaction answer, 1 (very unsatisfied) to 5 (very satisfied); blank if not answered.",
+                required=False,
+                minimum=1,
+                maximum=5,
+            ),
+            Column(
+                "CES",
+                "integer",
+                "Customer effort answer, 1 (very difficult) to 7 (very easy); blank if not answered.",
+                required=False,
+                minimum=1,
+                maximum=7,
+            ),
             Column("Agent", "text", "Support agent.", references=_REP),
         ),
         key=("TicketId",),
@@ -340,13 +418,22 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column("Month", "date", _MONTH),
             _cat("Scope", TARGET_SCOPES, "What the target is for."),
             Column("Owner", "text", "'Company', a team (Reps.Team), a rep (Reps.Rep) or a lead source."),
-            _cat("Metric", TARGET_METRICS, "Bookings (sum of won Amount, new and expansion), new "
-                 "opportunities created, meetings set, SQLs, MQLs, leads, revenue (Finance), new "
-                 "customers."),
-            Column("Target", "number", "Target value (money for Bookings and Revenue, counts otherwise).",
-                   minimum=0),
-            Column("Weight", "percent", "Weight in the rep's scorecard; blank outside rep scope.",
-                   required=False, minimum=0, maximum=1),
+            _cat(
+                "Metric",
+                TARGET_METRICS,
+                "Bookings (sum of won Amount, new and expansion), new "
+                "opportunities created, meetings set, SQLs, MQLs, leads, revenue (Finance), new "
+                "customers.",
+            ),
+            Column("Target", "number", "Target value (money for Bookings and Revenue, counts otherwise).", minimum=0),
+            Column(
+                "Weight",
+                "percent",
+                "Weight in the rep's scorecard; blank outside rep scope.",
+                required=False,
+                minimum=0,
+                maximum=1,
+            ),
         ),
         key=("Month", "Scope", "Owner", "Metric"),
     ),
@@ -414,8 +501,7 @@ _TABLE_LIST: tuple[Table, ...] = (
         (
             Column("Date", "date", "Day of the answer."),
             Column("Rep", "text", "Respondent.", references=_REP),
-            Column("MoraleScore", "integer", "Morale, 1 (very low) to 10 (very high).", minimum=1,
-                   maximum=10),
+            Column("MoraleScore", "integer", "Morale, 1 (very low) to 10 (very high).", minimum=1, maximum=10),
         ),
     ),
     Table(
@@ -440,20 +526,27 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column("Revenue", "money", "Gross recognised revenue."),
             Column("Refunds", "money", "Refunds and credits (net revenue = Revenue - Refunds).", minimum=0),
             Column("COGS", "money", "Cost of goods sold (hosting, support, third-party licences).", minimum=0),
-            Column("SalesSpend", "money", "Sales cost: AE, SDR, SE and sales-management pay, travel, tools.",
-                   minimum=0),
-            Column("MarketingSpend", "money", "Marketing cost: programmes (Campaigns) and marketing pay.",
-                   minimum=0),
-            Column("ContentSpend", "money", "Content marketing cost: Content and Webinar programmes and content "
-                   "pay (part of MarketingSpend).", minimum=0),
+            Column(
+                "SalesSpend", "money", "Sales cost: AE, SDR, SE and sales-management pay, travel, tools.", minimum=0
+            ),
+            Column("MarketingSpend", "money", "Marketing cost: programmes (Campaigns) and marketing pay.", minimum=0),
+            Column(
+                "ContentSpend",
+                "money",
+                "Content marketing cost: Content and Webinar programmes and content pay (part of MarketingSpend).",
+                minimum=0,
+            ),
             Column("SalesMarketingSpend", "money", "SalesSpend + MarketingSpend.", minimum=0),
             Column("CustomerSuccessSpend", "money", "Customer success and support cost.", minimum=0),
-            Column("OperatingExpenses", "money", "All operating expenses except COGS (S&M, CS, R&D, G&A).",
-                   minimum=0),
+            Column("OperatingExpenses", "money", "All operating expenses except COGS (S&M, CS, R&D, G&A).", minimum=0),
             Column("CashIn", "money", "Cash collected.", minimum=0),
             Column("CashOut", "money", "Cash paid out.", minimum=0),
-            Column("ContentAttributedRevenue", "money", "Won Amount of deals closed this month whose source is "
-                   "Content or Webinar.", minimum=0),
+            Column(
+                "ContentAttributedRevenue",
+                "money",
+                "Won Amount of deals closed this month whose source is Content or Webinar.",
+                minimum=0,
+            ),
         ),
         key=("Month",),
     ),
@@ -494,11 +587,16 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column("Month", "date", _MONTH),
             Column("Sessions", "integer", "Website sessions.", minimum=0),
             Column("AvgDwellSeconds", "number", "Average time on site per session, seconds.", minimum=0),
-            Column("AvgSearchRank", "number", "Average organic search position of the tracked keywords "
-                   "(1 = top).", minimum=1),
+            Column(
+                "AvgSearchRank",
+                "number",
+                "Average organic search position of the tracked keywords (1 = top).",
+                minimum=1,
+            ),
             Column("SearchImpressions", "integer", "Organic search impressions.", minimum=0),
-            Column("SearchClicks", "integer", "Organic search clicks (CTR = SearchClicks / "
-                   "SearchImpressions).", minimum=0),
+            Column(
+                "SearchClicks", "integer", "Organic search clicks (CTR = SearchClicks / SearchImpressions).", minimum=0
+            ),
         ),
         key=("Month",),
     ),
@@ -594,8 +692,7 @@ def render_markdown() -> str:
     lines = [
         "# Data model",
         "",
-        "<!-- Generated by `python -m workbook_templates.data_model > docs/DATA_MODEL.md`; "
-        "do not edit by hand. -->",
+        "<!-- Generated by `python -m workbook_templates.data_model > docs/DATA_MODEL.md`; do not edit by hand. -->",
         "",
         "The tables every team template and the batch fill share. Each table is an Excel table of the "
         "same name (structured references like `Deals[CloseDate]`) and a pandas DataFrame with the same "
@@ -631,8 +728,7 @@ def render_markdown() -> str:
         ]
         for c in t.columns:
             lines.append(
-                f"| {c.name} | {c.type} | {'yes' if c.required else 'no'} | {_allowed_text(c)} "
-                f"| {c.description} |"
+                f"| {c.name} | {c.type} | {'yes' if c.required else 'no'} | {_allowed_text(c)} | {c.description} |"
             )
     return "\n".join(lines) + "\n"
 

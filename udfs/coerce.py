@@ -293,7 +293,10 @@ def _serials_from_datetime64(stamps: np.ndarray) -> np.ndarray:
 
 
 def _serials_from_python_dates(cells: list[Any]) -> np.ndarray:
-    """Serials of naive ``date``/``datetime``/``Timestamp`` cells (classic xlwings), blanks as NaN."""
+    """Serials of naive ``date``/``datetime``/``Timestamp`` cells (classic xlwings), blanks as NaN.
+
+    Real columns repeat their dates (two years are 730 days), so each distinct value is converted once.
+    """
     epoch, epoch_day = _EXCEL_EPOCH, _EXCEL_EPOCH.toordinal()
 
     def serial(cell: Any) -> float:
@@ -303,7 +306,12 @@ def _serials_from_python_dates(cells: list[Any]) -> np.ndarray:
             return float(cell.toordinal() - epoch_day)
         return (cell - epoch).total_seconds() / _SECONDS_PER_DAY
 
-    serials = np.fromiter(map(serial, cells), np.float64, len(cells))
+    distinct = set(cells)
+    if len(distinct) * 4 < len(cells):
+        serial_of = {cell: serial(cell) for cell in distinct}
+        serials = np.fromiter(map(serial_of.__getitem__, cells), np.float64, len(cells))
+    else:
+        serials = np.fromiter(map(serial, cells), np.float64, len(cells))
     serials[serials < _FIRST_REAL_SERIAL] -= 1
     return serials
 

@@ -90,7 +90,7 @@ def main(rows: int = 1_000_000) -> int:
         ),
     ]
     print(f"{rows:,} rows as Python lists; best of 5; baseline = np.array() of the same lists in this run\n")
-    print(f"{"case":46s} {'seconds':>8s} {'baseline':>9s} {'ratio':>6s} {'target':>7s}  verdict")
+    print(f"{'case':46s} {'seconds':>8s} {'baseline':>9s} {'ratio':>6s} {'target':>7s}  verdict")
     failures = 0
     for label, run, baseline, target in cases:
         seconds, bare = best_of(run), best_of(baseline)
@@ -102,7 +102,7 @@ def main(rows: int = 1_000_000) -> int:
     verdict = "ok" if udfs_import < 0.3 else "SLOW"
     failures += verdict == "SLOW"
     print(
-        f"{"import udfs (fresh interpreter)":46s} {udfs_import:8.3f} {numpy_import:9.3f} "
+        f"{'import udfs (fresh interpreter)':46s} {udfs_import:8.3f} {numpy_import:9.3f} "
         f"{udfs_import / numpy_import:5.1f}x {'<0.3s':>7s}  {verdict}   (baseline: import numpy)"
     )
     return 1 if failures else 0

@@ -36,7 +36,6 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 import udfs
-from udfs.registry import NUMBER_FORMATS
 
 from . import data_model
 from .cells import write_formula, write_value
@@ -89,20 +88,6 @@ def function_namer(runtime: str) -> Callable[[str], str]:
     except ImportError:  # the adapter is optional for building classic templates
         return _identity
     return lambda name: formula_name(name, runtime)
-
-
-def kpi_unit(formula: str) -> str:
-    """The unit of the first catalogue function in a formula (decides the value's number format)."""
-    from openpyxl.formula.tokenizer import Tokenizer
-
-    for token in Tokenizer(formula).items:
-        if token.type == "FUNC" and token.subtype == "OPEN":
-            name = token.value[:-1].upper()
-            try:
-                return udfs.get(name).unit
-            except KeyError:
-                continue
-    raise ValueError(f"no catalogue function in {formula!r}")
 
 
 def rename_functions(formula: str, namer: Callable[[str], str]) -> str:
@@ -221,7 +206,7 @@ class TemplateBuilder:
             rows.append((item.name, self.msg[f"input.{item.name}"], item.value, item.unit or "General", ""))
         for kpi in self.spec.kpis:
             if kpi.target is not None:
-                fmt = NUMBER_FORMATS[kpi.unit or kpi_unit(kpi.formula_for())]
+                fmt = kpi.number_format
                 direction = self.msg[f"inputs.better_{kpi.better}"]
                 rows.append(
                     (
@@ -266,12 +251,12 @@ class TemplateBuilder:
         self._header(ws, KPI_HEADER_ROW, [self.msg[f"kpis.{h}"] for h in headers])
         status = {key: self.msg[f"status.{key}"] for key in STATUS_STYLES}
         for row, kpi in enumerate(self.spec.kpis, start=FIRST_ROW):
-            function = udfs.get(_first_function(kpi.formula_for()))
+            function = kpi.function
             ws.cell(row=row, column=1, value=self.msg.kpi(kpi.key))
             ws.cell(row=row, column=2, value=self.msg[f"indicator.{function.indicator}"])
             value = ws.cell(row=row, column=3)
             write_formula(value, self.formula(kpi.formula_for()))
-            value.number_format = NUMBER_FORMATS[kpi.unit or function.unit]
+            value.number_format = kpi.number_format
             target = ws.cell(row=row, column=4)
             if kpi.target is not None:
                 write_formula(target, f"=Target_{kpi.key}")
@@ -310,7 +295,7 @@ class TemplateBuilder:
             for column, kpi in enumerate(self.spec.scorecard_kpis, start=2):
                 cell = ws.cell(row=row, column=column)
                 write_formula(cell, self.formula(kpi.formula_for(by=f"$A{row}")))
-                cell.number_format = NUMBER_FORMATS[kpi.unit or kpi_unit(kpi.formula_for())]
+                cell.number_format = kpi.number_format
 
     def _trend(self, ws: Worksheet) -> None:
         self._title(ws, self.msg["trend.title"], self.msg["trend.subtitle"])
@@ -333,7 +318,7 @@ class TemplateBuilder:
                     )
                 cell = ws.cell(row=row, column=column)
                 write_formula(cell, self.formula(kpi.formula_for(period=(f"$A{row}", f"$B{row}", f"$C{row}"))))
-                cell.number_format = NUMBER_FORMATS[kpi.unit or kpi_unit(kpi.formula_for())]
+                cell.number_format = kpi.number_format
         last = FIRST_ROW + TREND_MONTHS - 1
         for column in range(1, len(kpis) + 4):
             ws.column_dimensions[get_column_letter(column)].width = 14 if column > 3 else 12
@@ -385,17 +370,6 @@ def _excel_table(table: data_model.Table, rows: int) -> Table:
     excel_table = Table(displayName=table.name, ref=f"A1:{last_column}{max(rows, 1) + 1}")
     excel_table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     return excel_table
-
-
-def _first_function(formula: str) -> str:
-    from openpyxl.formula.tokenizer import Tokenizer
-
-    for token in Tokenizer(formula).items:
-        if token.type == "FUNC" and token.subtype == "OPEN":
-            name = token.value[:-1].upper()
-            if name in udfs.__all__:
-                return name
-    raise ValueError(f"no catalogue function in {formula!r}")
 
 
 def _status_formula(row: int, better: str, status: Mapping[str, str]) -> str:

@@ -18,7 +18,13 @@ import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+
+from openpyxl.formula.tokenizer import Tokenizer
+
+import udfs
+from udfs.registry import NUMBER_FORMATS
 
 SPEC_DIR = Path(__file__).resolve().parent / "specs"
 TEAM_ORDER = (
@@ -35,7 +41,7 @@ BY_PLACEHOLDER = re.compile(r"\{by:([A-Za-z][A-Za-z0-9]*\[[A-Za-z][A-Za-z0-9]*\]
 PERIOD_NAMES = ("PeriodStart", "PeriodEnd", "PeriodUntil")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Kpi:
     """One row of the KPI sheet."""
 
@@ -48,6 +54,19 @@ class Kpi:
     scorecard: bool = False
     trend: bool = False
     unit: str = ""  # overrides the unit of the formula's catalogue function
+
+    @cached_property
+    def function(self) -> udfs.Metric:
+        """The catalogue function that computes this KPI: the first one in its formula."""
+        for token in Tokenizer(self.formula_for()).items:
+            if token.type == "FUNC" and token.subtype == "OPEN" and token.value[:-1].upper() in udfs.__all__:
+                return udfs.get(token.value[:-1])
+        raise ValueError(f"{self.key}: no catalogue function in {self.formula!r}")
+
+    @property
+    def number_format(self) -> str:
+        """The Excel number format of its value: the spec's unit, else the function's."""
+        return NUMBER_FORMATS[self.unit or self.function.unit]
 
     def formula_for(self, *, by: str = "", period: tuple[str, str, str] | None = None) -> str:
         """The formula with its placeholders filled: ``by`` is the scorecard's person cell (``$A5``)."""

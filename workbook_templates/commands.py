@@ -1,0 +1,314 @@
+"""The batch-fill commands of ``kpi``: ``sample-data``, ``fill``, ``refresh`` and ``demo``.
+
+``app`` is a :class:`typer.Typer`; ``kpi/cli.py`` adds its commands to the ``kpi`` command. Exit status: 0 when
+every workbook was written (or kept), 1 when the data has bad rows, a workbook failed or a refresh was
+refused, 2 for a wrong command line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import batch, sample_data, sources
+from .fill import FillResult
+from .messages import LANGUAGES
+from .spec import TEAM_ORDER
+
+app = typer.Typer(help="Fill the team workbooks from CRM exports.", no_args_is_help=True)
+console = Console()
+err = Console(stderr=True)
+
+DATA_HELP = (
+    "A data file (CSV, XLSX, Parquet) or a folder of them; repeat --data or list more paths after it. "
+    "A file named like a table (Deals.csv) holds that table; an .xlsx may hold several on sheets named like them."
+)
+PERIOD_HELP = "Reporting period START END (ISO dates, e.g. 2025-10-01 2025-12-31); default: the template's."
+PRESET_HELP = f"Read a CRM export with a bundled column preset: {', '.join(sources.preset_names())}."
+MAPPING_HELP = "A TOML mapping file for any other export's columns (format: workbook_templates/presets/*.toml)."
+SKIP_HELP = "Leave out rows that cannot be read (listed in the summary and a 'Skipped rows' sheet) instead of stopping."
+
+
+DataOption = Annotated[list[Path], typer.Option("--data", "-d", help=DATA_HELP)]
+MoreData = Annotated[list[Path] | None, typer.Argument(metavar="[PATH]...", help="More data paths (after --data).")]
+PeriodOption = Annotated[tuple[str, str] | None, typer.Option("--period", metavar="START END", help=PERIOD_HELP)]
+PresetOption = Annotated[str | None, typer.Option("--preset", help=PRESET_HELP)]
+MappingOption = Annotated[Path | None, typer.Option("--mapping", help=MAPPING_HELP)]
+LangOption = Annotated[str, typer.Option("--lang", help=f"Workbook language: {'|'.join(LANGUAGES)}.")]
+SkipOption = Annotated[bool, typer.Option("--skip-bad-rows", help=SKIP_HELP)]
+
+
+@app.command("sample-data")
+def sample_data_command(
+    directory: Annotated[Path, typer.Argument(help="Folder to write <Table>.csv files into (created if missing).")],
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data.")] = 2024,
+) -> None:
+    """Write the bundled sample dataset (a B2B SaaS company, 2024-2025) as one CSV file per table."""
+    with console.status("Generating the sample data..."):
+        paths = sample_data.write_csv(directory, seed)
+    table = Table(title=f"Sample data in {directory}")
+    table.add_column("Table")
+    table.add_column("Rows", justify="right")
+    table.add_column("File", overflow="fold")
+    for path in paths:
+        rows = sum(1 for _ in path.open(encoding="utf-8")) - 1
+        table.add_row(path.stem, f"{rows:,}", str(path))
+    console.print(table)
+
+
+@app.command()
+def fill(
+    team: Annotated[str, typer.Argument(help=f"A team ({', '.join(TEAM_ORDER)}) or all.")],
+    data: DataOption,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the workbooks (created if missing).")],
+    more_data: MoreData = None,
+    split: Annotated[str | None, typer.Option("--split", help="One workbook per value: owner|team|region.")] = None,
+    period: PeriodOption = None,
+    preset: PresetOption = None,
+    mapping: MappingOption = None,
+    lang: LangOption = "en",
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes to spread the workbooks over.")] = 1,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite workbooks that already exist.")] = False,
+    skip_bad_rows: SkipOption = False,
+) -> None:
+    """Fill team workbooks from data files: OUT/<team>.xlsx, or OUT/<team>/<value>.xlsx with --split.
+
+    Each workbook is written to a temporary file and renamed into place when complete. \
+A workbook that already exists is kept (so a run that was interrupted completes what is missing) \
+unless --force. Rows that cannot be read stop the fill and are listed (also in OUT/bad-rows.csv) \
+unless --skip-bad-rows.
+    """
+    teams = _checked(lambda: batch.teams_for(team))
+    if split is not None and split not in batch.SPLITS:
+        _usage(f"--split must be one of {', '.join(batch.SPLITS)}")
+    if lang not in LANGUAGES:
+        _usage(f"--lang must be one of {', '.join(LANGUAGES)}")
+    period_range = _period(period)
+    loaded = _load([*data, *(more_data or [])], preset, mapping, skip_bad_rows, out / "bad-rows.csv")
+    jobs_list = _checked(
+        lambda: batch.plan(
+            teams, loaded.frames, out, lang=lang, split=split, period=period_range, skipped=loaded.skipped
+        )
+    )
+    results = _run(jobs_list, jobs, force)
+    _summary(results, loaded.notes, loaded.skipped)
+    _exit(results)
+
+
+@app.command()
+def refresh(
+    workbook: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The workbook to refresh (.xlsx).")],
+    data: DataOption,
+    more_data: MoreData = None,
+    period: PeriodOption = None,
+    preset: PresetOption = None,
+    mapping: MappingOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Refresh even if it loses parts openpyxl drops.")] = False,
+    skip_bad_rows: SkipOption = False,
+) -> None:
+    """Replace the data-table rows of a workbook (which a person may have edited) with new data.
+
+    Sheets, formulas, formats and charts a person added are kept; \
+a backup NAME.backup-YYYYmmdd-HHMMSS.xlsx is written first. \
+A workbook with parts openpyxl would drop (VBA or xlwings Lite code, sparklines, shapes, pictures in cells, \
+Excel 2010 formatting extensions) is refused, naming them, unless --force.
+    """
+    period_range = _period(period)
+    loaded = _load(
+        [*data, *(more_data or [])], preset, mapping, skip_bad_rows, workbook.with_name(workbook.stem + ".bad-rows.csv")
+    )
+    try:
+        with console.status(f"Refreshing {workbook}..."):
+            result = batch.refresh(workbook, loaded.frames, period=period_range, skipped=loaded.skipped, force=force)
+    except ValueError as error:  # the new rows do not fit the workbook (a table would grow over cells)
+        err.print(f"[red]Not refreshed:[/] {error}. Nothing was changed.")
+        raise typer.Exit(1) from None
+    except batch.RefreshRefused as refused:
+        err.print(f"[red]Not refreshed:[/] {refused.path} holds what openpyxl would drop:")
+        for item in refused.lost:
+            err.print(f"  • {item}")
+        err.print("Nothing was changed. Use --force to refresh anyway (those parts are then lost).")
+        raise typer.Exit(1) from None
+    table = Table(title=f"Refreshed {result.path}")
+    for column in ("Table", "Rows"):
+        table.add_column(column, justify="right" if column == "Rows" else "left")
+    for name, rows in result.rows.items():
+        table.add_row(name, f"{rows:,}")
+    console.print(table)
+    console.print(
+        f"KPI cells: {result.kpi_cells}, errors: {result.kpi_errors}, cached values: {result.cached}, "
+        f"{result.seconds:.1f} s. Backup of the original: {result.backup}"
+    )
+    for note in [*loaded.notes, *result.notes]:
+        console.print(f"[yellow]Note:[/] {note}")
+    _print_skipped(loaded.skipped)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Argument(help="Folder for the workbooks.")] = Path("kpi-demo"),
+    lang: LangOption = "en",
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Processes to use; 0: one per CPU.")] = 0,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite workbooks that already exist.")] = False,
+) -> None:
+    """Fill every team's workbook from the bundled sample data: OUT/<team>.xlsx, numbers visible on open."""
+    if lang not in LANGUAGES:
+        _usage(f"--lang must be one of {', '.join(LANGUAGES)}")
+    with console.status("Generating the sample data..."):
+        frames = sample_data.generate()
+    jobs_list = batch.plan(list(TEAM_ORDER), frames, out, lang=lang)
+    results = _run(jobs_list, jobs or batch.default_processes(), force)
+    _summary(results, [], [])
+    written = [r for r in results if r.status in ("written", "kept")]
+    if written:
+        console.print(f"Open {out.resolve()} and any workbook in it: every KPI shows its value.")
+    _exit(results)
+
+
+# ------------------------------------------------------------------------------------------- helpers
+
+
+def _usage(message: str) -> None:
+    err.print(f"[red]Error:[/] {message}")
+    raise typer.Exit(2)
+
+
+def _checked(action):  # noqa: ANN001, ANN202 - a thunk; its value
+    try:
+        return action()
+    except (ValueError, FileNotFoundError, KeyError) as error:
+        _usage(str(error).strip("'\""))
+
+
+def _period(period: tuple[str, str] | None) -> tuple[dt.date, dt.date] | None:
+    if not period or period[0] is None:
+        return None
+    try:
+        start, end = (dt.date.fromisoformat(p) for p in period)
+    except ValueError:
+        _usage(f"--period takes two ISO dates (2025-10-01 2025-12-31), not {' '.join(period)}")
+    if end < start:
+        _usage(f"--period ends ({end}) before it starts ({start})")
+    return start, end
+
+
+def _load(paths: Sequence[Path], preset: str | None, mapping: Path | None, skip: bool, report: Path) -> sources.Loaded:
+    if preset and mapping:
+        _usage("use --preset or --mapping, not both (copy a preset file to change it)")
+    try:
+        column_map = sources.preset(preset) if preset else sources.load_mapping(mapping) if mapping else None
+        with console.status("Reading the data..."):
+            return sources.load(paths, column_map, skip_bad_rows=skip)
+    except sources.SourceError as error:
+        err.print(f"[red]Error:[/] {error}")
+        raise typer.Exit(1) from None
+    except sources.BadData as bad:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        sources.write_report(bad.bad, report)
+        _print_bad(bad.bad, "Rows that cannot be read")
+        if bad.fatal:
+            err.print(
+                "[red]No workbook was written:[/] a required column is missing (see above); fix the file or mapping."
+            )
+        else:
+            err.print("[red]No workbook was written.[/] Fix these rows, or pass --skip-bad-rows to leave them out.")
+        err.print(f"The full list: {report}")
+        raise typer.Exit(1) from None
+
+
+def _print_bad(bad: Sequence[sources.BadRow], title: str, limit: int = 30) -> None:
+    table = Table(title=f"{title} ({len(bad)})")
+    for column in ("File", "Row", "Column", "Value", "Problem"):
+        table.add_column(column, overflow="fold", justify="right" if column == "Row" else "left")
+    for item in bad[:limit]:
+        table.add_row(item.file, str(item.row), item.column, item.value[:40], item.problem)
+    if len(bad) > limit:
+        table.add_row("…", "", "", "", f"and {len(bad) - limit} more")
+    err.print(table)
+
+
+def _print_skipped(skipped: Sequence[sources.BadRow]) -> None:
+    if skipped:
+        rows = len({(s.file, s.row) for s in skipped})
+        console.print(
+            f"[yellow]{rows} rows were left out (--skip-bad-rows); "
+            "each workbook lists them on a 'Skipped rows' sheet.[/]"
+        )
+        _print_bad(skipped, "Skipped rows", limit=20)
+
+
+def _run(jobs: Sequence[batch.Job], processes: int, force: bool) -> list[FillResult]:
+    started = time.perf_counter()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False, disable=not jobs) as progress:
+        task = progress.add_task("Filling workbooks", total=len(jobs))
+
+        def advance(result: FillResult) -> None:
+            progress.update(task, advance=1, description=f"Filling workbooks ({result.path.name})")
+
+        results = batch.run(jobs, processes=processes, force=force, progress=advance)
+        progress.update(task, description="Filled workbooks")
+    console.print(f"{len(jobs)} workbooks in {time.perf_counter() - started:.1f} s with {processes} process(es).")
+    return results
+
+
+def _summary(results: Sequence[FillResult], notes: Sequence[str], skipped: Sequence[sources.BadRow]) -> None:
+    split = any(r.split_value for r in results)
+    table = Table(title="Workbooks")
+    for column in ("Team", *(["Split"] if split else []), "Rows written", "KPI cells", "Errors", "Seconds", "Path"):
+        justify = "right" if column in ("KPI cells", "Errors", "Seconds") else "left"
+        table.add_column(column, overflow="fold", justify=justify)
+    for result in results[:200]:
+        first = [result.team, *([result.split_value or ""] if split else [])]
+        if result.status == "written":
+            rows = "\n".join(f"{name} {count:,}" for name, count in result.rows.items())
+            numbers = [str(result.kpi_cells), str(result.kpi_errors), f"{result.seconds:.2f}"]
+            table.add_row(*first, rows, *numbers, _shown_path(result.path))
+        else:
+            colour = "yellow" if result.status == "kept" else "red"
+            table.add_row(*first, f"[{colour}]{result.status}[/]", "", "", "", _shown_path(result.path))
+    if len(results) > 200:
+        table.add_row("…", *([""] if split else []), f"and {len(results) - 200} more", "", "", "", "")
+    console.print(table)
+    for result in results:
+        if result.status == "failed":
+            console.print(f"[red]Failed:[/] {result.path}: {result.message}", soft_wrap=True)
+    counts = {status: sum(r.status == status for r in results) for status in ("written", "kept", "failed")}
+    console.print(
+        f"Written: {counts['written']}, kept (already complete): {counts['kept']}, failed: {counts['failed']}.",
+        soft_wrap=True,
+    )
+    if counts["kept"]:
+        console.print("Kept workbooks existed and were complete; --force writes them again.", soft_wrap=True)
+    console.print(
+        "KPI cells: KPIs showing a number; errors: KPIs with nothing to compute (#N/A: no rows in the period).",
+        soft_wrap=True,
+    )
+    for note in dict.fromkeys(notes):
+        console.print(f"[yellow]Note:[/] {note}", soft_wrap=True)
+    _print_skipped(skipped)
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _exit(results: Sequence[FillResult]) -> None:
+    if any(r.status == "failed" for r in results):
+        raise typer.Exit(1)
+
+
+if __name__ == "__main__":
+    app(sys.argv[1:])

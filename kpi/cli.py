@@ -15,19 +15,16 @@ console = Console()
 
 
 def _add_groups() -> None:
-    """Each domain owns its commands; they are imported here only, so `kpi --help` stays quick to write."""
+    """Each domain owns its commands; this module only puts them under one `kpi` command."""
     from addin.commands import app as addin_app
     from addin.libreoffice.commands import app as libreoffice_app
+    from workbook_templates.commands import app as fill_app
     from workbook_templates.template_commands import app as templates_app
 
+    app.registered_commands += fill_app.registered_commands  # sample-data, fill, refresh, demo
     app.add_typer(addin_app, name="addin")
     app.add_typer(libreoffice_app, name="libreoffice")
     app.add_typer(templates_app, name="templates")
-    try:
-        from workbook_templates.commands import app as fill_app
-    except ImportError:  # the batch fill is optional while it is being built
-        return
-    app.registered_commands += fill_app.registered_commands
 
 
 _add_groups()

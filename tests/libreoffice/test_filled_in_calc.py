@@ -9,50 +9,14 @@ viewer shows before any recalculation is what a spreadsheet computes. Two workbo
 
 from __future__ import annotations
 
-import math
-from functools import cache
-from typing import Any
-
 import openpyxl
 import pytest
 
-from udfs.coerce import serial_from_datetime
-from workbook_templates import builder, fill, sample_data
-from workbook_templates.formulas import ExcelError
+from addin.libreoffice import calc as recalc
+from workbook_templates import builder, fill
 
-try:  # the helper moves to the add-in package; import it from wherever it is
-    from addin.libreoffice import calc as recalc
-except ImportError:  # pragma: no cover - older layout
-    from . import recalc  # type: ignore[no-redef]
-
+from .compare import FORBIDDEN, comparable, frames, same
 from .test_bridge import soffice
-
-FORBIDDEN = ("#NAME?", "#VALUE!", "#REF!", "Err:")
-
-
-@cache
-def frames() -> dict[str, Any]:
-    return sample_data.generate()
-
-
-def comparable(value: Any) -> Any:
-    if isinstance(value, ExcelError):
-        return value.code
-    if isinstance(value, recalc.CellError):
-        return str(value)
-    if hasattr(value, "year"):  # a date or datetime read through a date format
-        return serial_from_datetime(value)
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return float(value)
-    return "" if value is None else value
-
-
-def same(a: Any, b: Any) -> bool:
-    if isinstance(a, float) and isinstance(b, float):
-        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
-    return a == b
 
 
 @soffice

@@ -8,48 +8,14 @@ functions give on the same workbook (relative error at most 1e-9). No cell may s
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-from functools import cache
-from typing import Any
-
 import pytest
 
 from addin.libreoffice import calc as recalc
-from workbook_templates import builder, fill, sample_data, spec
-from workbook_templates.formulas import ExcelError, WorkbookEvaluator
+from workbook_templates import builder, fill, spec
+from workbook_templates.formulas import WorkbookEvaluator
 
+from .compare import FORBIDDEN, comparable, frames, same
 from .test_bridge import soffice
-
-FORBIDDEN = ("#NAME?", "#VALUE!", "#REF!", "Err:")
-
-
-@cache
-def frames():
-    return sample_data.generate()
-
-
-def as_comparable(value: Any) -> Any:
-    """Python and Calc values in one form: numbers as floats, dates as serials, errors as their code."""
-    if isinstance(value, ExcelError):
-        return value.code
-    if isinstance(value, recalc.CellError):
-        return str(value)
-    if isinstance(value, dt.datetime | dt.date):
-        from udfs.coerce import serial_from_datetime
-
-        return serial_from_datetime(value)
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return float(value)
-    return "" if value is None else value
-
-
-def same(python: Any, calc: Any) -> bool:
-    if isinstance(python, float) and isinstance(calc, float):
-        return math.isclose(python, calc, rel_tol=1e-9, abs_tol=1e-9)
-    return python == calc
 
 
 @soffice
@@ -73,7 +39,7 @@ def test_template_computes_in_calc_as_in_python(team, tmp_path):
 
     mismatches = []
     for (sheet, cell), value in python_values.items():
-        python, calc = as_comparable(value), as_comparable(calc_values[sheet].get(cell))
+        python, calc = comparable(value), comparable(calc_values[sheet].get(cell))
         if not same(python, calc):
             mismatches.append(f"{sheet}!{cell}: Python {python!r}, Calc {calc!r}")
     assert not mismatches, f"{team}: {len(mismatches)} of {len(python_values)} cells differ: {mismatches[:10]}"

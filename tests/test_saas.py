@@ -253,6 +253,12 @@ def test_business_hours_issue_example():
     assert udfs.AVG_BUSINESS_HOURS([MON_6], [THU_20], 10 / 24, 18 / 24) == 32  # Excel times
     assert udfs.AVG_BUSINESS_HOURS([MON_6], [THU_20], dt.time(10), dt.time(18)) == 32
     assert udfs.AVG_BUSINESS_HOURS([MON_6], [THU_20], "10:00 AM", "6:00 PM") == 32
+    # classic xlwings hands time cells over as date-times on Excel's day 0, 30 Dec 1899
+    day_zero = dt.datetime(1899, 12, 30)
+    assert udfs.AVG_BUSINESS_HOURS([MON_6], [THU_20], day_zero.replace(hour=10), day_zero.replace(hour=18)) == 32
+    # a 00:00–24:00 working day on weekdays counts every hour: 18 + 24 + 24 + 20 = 86, the calendar hours
+    assert udfs.AVG_BUSINESS_HOURS([MON_6], [THU_20], "00:00", dt.datetime(1899, 12, 31)) == 86
+    assert code(udfs.AVG_BUSINESS_HOURS, [MON_6], [THU_20], dt.datetime(2024, 1, 1, 10), "18:00") == "#NUM!"
 
 
 def test_business_hours_within_one_day_and_over_a_weekend():

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .coerce import flatten, is_blank, raise_if_error, serial_from_datetime
+from .coerce import flatten, is_blank, raise_if_error
 from .errors import InvalidValue, NothingToCompute, OutOfDomain
 
 SECONDS_PER_DAY = 86400
@@ -39,6 +39,7 @@ WEEKEND_CODES = {
 _TIME_TEXT = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?\s*$")
 _FIRST_REAL_SERIAL = 61  # Excel's serial 60 is its fake 29 Feb 1900
 _EPOCH_DAY = np.datetime64("1899-12-30", "D")
+_TIME_ZERO = dt.datetime(1899, 12, 30)  # a time cell's date as COM hands it over (24:00 is 31 Dec 1899)
 
 
 def single_text(value: Any, name: str) -> Any:
@@ -69,7 +70,7 @@ def time_of_day(value: Any, name: str) -> float:
     if isinstance(cell, dt.time):
         fraction = (cell.hour * 3600 + cell.minute * 60 + cell.second) / SECONDS_PER_DAY
     elif isinstance(cell, dt.datetime):  # classic xlwings hands a time cell over as 1899-12-30 10:00
-        fraction = serial_from_datetime(cell)
+        fraction = (cell.replace(tzinfo=None) - _TIME_ZERO).total_seconds() / SECONDS_PER_DAY
     elif isinstance(cell, Real):
         fraction = float(cell)
     elif isinstance(cell, str):

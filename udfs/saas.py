@@ -58,7 +58,8 @@ class _CustomerMonths:
     """
 
     def __init__(self, customers: list[Any], months: np.ndarray, mrr: np.ndarray) -> None:
-        present_customer = np.fromiter((not is_blank(c) for c in customers), bool, len(customers))
+        codes = _customer_codes(customers)  # -1 for a blank customer
+        present_customer = codes >= 0
         present_month, present_mrr = ~np.isnan(months), ~np.isnan(mrr)
         used = present_customer | present_month | present_mrr  # a row whose cells are all blank is skipped
         for mask, name in ((present_customer, "customers"), (present_month, "months")):
@@ -73,9 +74,6 @@ class _CustomerMonths:
         negative = np.flatnonzero(values < 0)
         if negative.size:
             raise OutOfDomain(f"mrr holds {values[negative[0]]:g}; MRR cannot be negative")
-        keys = [_customer_key(c) for c, keep in zip(customers, used, strict=True) if keep]
-        codes = {key: code for code, key in enumerate(dict.fromkeys(keys))}
-        customer = np.fromiter((codes[k] for k in keys), np.int64, len(keys))
         month = month_numbers(months[used])
         self.first, self.last = int(month.min()), int(month.max())
         if self.last - self.first + 1 > MAX_MONTHS:
@@ -83,9 +81,10 @@ class _CustomerMonths:
                 f"months run from {_month_text(self.first)} to {_month_text(self.last)}, more than {MAX_MONTHS}"
                 " months; check for a mistyped year"
             )
-        pairs, index = np.unique(np.stack([customer, month]), axis=1, return_inverse=True)
-        self.customer, self.month = pairs[0], pairs[1]
-        self.mrr = np.bincount(index.ravel(), weights=values, minlength=pairs.shape[1])
+        # one entry per (customer, month), sorted by customer then month: a single int64 key sorts fastest
+        keys, index = np.unique(codes[used] * self.span + (month - self.first), return_inverse=True)
+        self.customer, self.month = keys // self.span, keys % self.span + self.first
+        self.mrr = np.bincount(index.ravel(), weights=values, minlength=keys.size)
         if not np.isfinite(self.mrr).all():
             raise OutOfDomain("mrr adds up to more than Excel can hold")
 
@@ -126,6 +125,19 @@ def _customer_key(cell: Any) -> Any:
     if isinstance(cell, int | float | np.integer | np.floating):
         return ("number", float(cell))
     return ("other", str(cell))
+
+
+def _customer_codes(customers: list[Any]) -> np.ndarray:
+    """An int code per row, equal for equal customer keys, -1 for a blank cell; each distinct cell read once."""
+    try:
+        distinct = set(customers)
+    except TypeError:  # an unhashable cell
+        raise InvalidValue("customers holds a cell that is not a value (a nested range?)") from None
+    by_key: dict[Any, int] = {}
+    code_of = {
+        cell: -1 if is_blank(cell) else by_key.setdefault(_customer_key(cell), len(by_key)) for cell in distinct
+    }
+    return np.fromiter(map(code_of.__getitem__, customers), np.int64, len(customers))
 
 
 def month_numbers(serials: np.ndarray) -> np.ndarray:

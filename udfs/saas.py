@@ -82,8 +82,10 @@ class _CustomerMonths:
                 " months; check for a mistyped year"
             )
         # one entry per (customer, month), sorted by customer then month: a single int64 key sorts fastest
-        keys, index = np.unique(codes[used] * self.span + (month - self.first), return_inverse=True)
-        self.customer, self.month = keys // self.span, keys % self.span + self.first
+        # (int64 for the key; numpy's index type np.intp for the rest, which is 32-bit in Pyodide)
+        keys, index = np.unique(codes[used].astype(np.int64) * self.span + (month - self.first), return_inverse=True)
+        self.customer = (keys // self.span).astype(np.intp)
+        self.month = (keys % self.span + self.first).astype(np.intp)
         self.mrr = np.bincount(index.ravel(), weights=values, minlength=keys.size)
         if not np.isfinite(self.mrr).all():
             raise OutOfDomain("mrr adds up to more than Excel can hold")
@@ -104,7 +106,7 @@ class _CustomerMonths:
         paid = (self.mrr > 0).astype(np.int64)
         running = np.cumsum(paid) - paid  # paid months before this entry, over all customers
         starts = np.r_[0, np.flatnonzero(self.customer[1:] != self.customer[:-1]) + 1]
-        counts = np.diff(np.r_[starts, self.customer.size])
+        counts = np.diff(np.r_[starts, self.customer.size]).astype(np.intp)
         return (running - np.repeat(running[starts], counts)) > 0
 
     def first_paid_month(self) -> np.ndarray:
@@ -134,9 +136,7 @@ def _customer_codes(customers: list[Any]) -> np.ndarray:
     except TypeError:  # an unhashable cell
         raise InvalidValue("customers holds a cell that is not a value (a nested range?)") from None
     by_key: dict[Any, int] = {}
-    code_of = {
-        cell: -1 if is_blank(cell) else by_key.setdefault(_customer_key(cell), len(by_key)) for cell in distinct
-    }
+    code_of = {cell: -1 if is_blank(cell) else by_key.setdefault(_customer_key(cell), len(by_key)) for cell in distinct}
     return np.fromiter(map(code_of.__getitem__, customers), np.int64, len(customers))
 
 
@@ -164,7 +164,7 @@ def _movement_columns(rows: _CustomerMonths) -> dict[str, np.ndarray]:
 
     def per_month(amounts: np.ndarray, where: np.ndarray, months: np.ndarray | None = None) -> np.ndarray:
         at = offset if months is None else months
-        summed = np.bincount(at[where], weights=amounts[where], minlength=rows.span)
+        summed = np.bincount(at[where].astype(np.intp), weights=amounts[where], minlength=rows.span)
         return summed[: rows.span].astype(np.float64)  # bincount of nothing is an int array
 
     started = (mrr > 0) & (before == 0)
@@ -180,7 +180,7 @@ def _movement_columns(rows: _CustomerMonths) -> dict[str, np.ndarray]:
     lapsed = (mrr > 0) & ~following & (offset + 1 < rows.span)
     churn += per_month(mrr, lapsed, offset + 1)
     columns["churn"] = churn
-    columns["ending"] = np.bincount(offset, weights=mrr, minlength=rows.span)
+    columns["ending"] = np.bincount(offset.astype(np.intp), weights=mrr, minlength=rows.span).astype(np.float64)
     columns["starting"] = np.r_[0.0, columns["ending"][:-1]]
     return columns
 
@@ -334,8 +334,8 @@ def COHORT_RETENTION(customers, months, mrr, method="logo"):
     if not paying.any():
         raise NothingToCompute("no customer has an MRR above 0: there is no cohort")
     cohorts = np.unique(first_paid[paying])
-    cohort_row = np.searchsorted(cohorts, first_paid[paying])
-    age = rows.month[paying] - first_paid[paying]
+    cohort_row = np.searchsorted(cohorts, first_paid[paying]).astype(np.intp)
+    age = (rows.month[paying] - first_paid[paying]).astype(np.intp)
     shape = (cohorts.size, rows.span)
     flat = np.ravel_multi_index((cohort_row, age), shape)
     if method == "revenue":

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from .calc import HOURS_PER_DAY, durations, present, require_range, share
+from .calc import average_span, present, require_range, share
 from .coerce import is_blank, raise_if_error
 from .criteria import Criterion
 from .errors import NothingToCompute, OutOfDomain
@@ -103,7 +103,7 @@ def CES(scores, *criteria):
 )
 def FIRST_RESPONSE_TIME(created, first_response, *criteria):
     """Average hours (calendar time) from a ticket's creation to its first reply; unanswered skipped."""
-    return float(durations(created, first_response, "first responses", "first_response").mean() * HOURS_PER_DAY)
+    return average_span(created, first_response, "first responses", "first_response", "hours")
 
 
 @metric(
@@ -121,7 +121,7 @@ def FIRST_RESPONSE_TIME(created, first_response, *criteria):
 )
 def RESOLUTION_TIME(created, resolved, *criteria):
     """Average hours (calendar time) from a ticket's creation to its resolution; open tickets skipped."""
-    return float(durations(created, resolved, "resolved tickets", "resolved").mean() * HOURS_PER_DAY)
+    return average_span(created, resolved, "resolved tickets", "resolved", "hours")
 
 
 @metric(

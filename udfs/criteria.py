@@ -7,8 +7,8 @@ a number or an ISO date; text comparisons see text only. As in ``COUNTIFS``, a b
 0 and an error value in the criteria range never matches.
 
 Wildcards are matched by :class:`Wildcard` in at most ``len(text) × len(pattern)`` steps, never by a
-backtracking regular expression, so no pattern can freeze a recalculation. Each distinct cell value is judged once, so a column of a million owner names costs one dictionary
-look-up per row.
+backtracking regular expression, so no pattern can freeze a recalculation. Each distinct cell value is
+judged once, so a column of a million owner names costs one dictionary look-up per row.
 """
 
 from __future__ import annotations

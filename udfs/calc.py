@@ -87,6 +87,14 @@ def require_range(values: np.ndarray, low: float, high: float, name: str) -> Non
         raise OutOfDomain(f"{name} holds {bad:g}, outside {low:g} to {high:g}")
 
 
+def require_whole(values: np.ndarray, name: str, scale: str) -> None:
+    """``#NUM!`` when any non-blank value is not a whole number (survey answers on a point scale)."""
+    kept = values[~np.isnan(values)]
+    fractional = kept[kept != np.round(kept)]
+    if fractional.size:
+        raise OutOfDomain(f"{name} holds {fractional[0]:g}; answers on {scale} are whole numbers")
+
+
 _YES = frozenset({"true", "yes", "y", "1", "是"})
 _NO = frozenset({"false", "no", "n", "0", "否"})
 

@@ -3,8 +3,10 @@
 The syntax is Excel's: ``"Alice"`` (equal, case-insensitive), ``"<>Lost"``, ``">=100"``, ``"<2024-07-01"``,
 wildcards ``*`` and ``?`` (``~`` escapes them), ``"="`` for blank cells, ``"<>"`` for non-blank ones, a
 number, a date or TRUE/FALSE. Numeric comparisons see numbers, dates (as serials) and text that reads as
-a number or an ISO date; text comparisons see text only. As in ``COUNTIFS``, a blank criterion cell means
-0 and an error value in the criteria range never matches.
+a number (``1,000``, ``50%``) or a year-first date; text comparisons see text only. A criterion written
+like a day-first or month-first date (``">=31/01/2024"``) is ``#VALUE!``: its meaning depends on the
+region. As in ``COUNTIFS``, a blank criterion cell means 0 and an error value in the criteria range never
+matches.
 
 Wildcards are matched by :class:`Wildcard` in at most ``len(text) × len(pattern)`` steps, never by a
 backtracking regular expression, so no pattern can freeze a recalculation. Each distinct cell value is
@@ -22,7 +24,15 @@ from typing import Any
 
 import numpy as np
 
-from .coerce import flatten, is_blank, parse_date_text, raise_if_error, serial_from_datetime
+from .coerce import (
+    flatten,
+    is_blank,
+    looks_like_date,
+    number_from_text,
+    parse_date_text,
+    raise_if_error,
+    serial_from_datetime,
+)
 from .errors import InvalidValue, error_code_of
 
 _OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
@@ -49,11 +59,8 @@ def _as_number(cell: Any) -> float | None:
         moment = None if np.isnat(cell) else cell.astype("datetime64[us]").item()
         return serial_from_datetime(moment) if isinstance(moment, dt.datetime) else None
     if isinstance(cell, str):
-        text = cell.strip()
-        try:
-            return float(text)
-        except ValueError:
-            return parse_date_text(text)
+        number = number_from_text(cell)
+        return parse_date_text(cell) if number is None else number
     return None
 
 
@@ -197,6 +204,11 @@ class Criterion:
         if number is not None:
             self.number = number
             return
+        if looks_like_date(text):
+            raise InvalidValue(
+                f"{self.name} holds the date {text.strip()[:40]!r}, which reads differently by region; write it "
+                f'year first (2024-01-31) or build it from a date: ">="&DATE(2024,1,31)'
+            )
         self.text_operand = fold(text)
         self.text = Wildcard(text).matches if self.op in ("=", "<>") else None
 

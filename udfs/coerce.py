@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+import re
 from collections.abc import Iterable
 from numbers import Real
 from typing import Any
@@ -93,8 +94,42 @@ def _reject_nested(cells: list[Any], name: str) -> None:
             raise InvalidValue(f"{name} must be a 1-D or 2-D range; it holds a nested {type(cell).__name__}")
 
 
+#: Text Excel reads as a number in arithmetic (en-US, zh-CN, zh-TW): spaces around, a sign or accounting
+#: parentheses, the currency symbol of those regions, thousands separators in groups of three, a decimal
+#: point, an exponent, a trailing percent sign. ``1,5`` and ``1.234,56`` are not numbers there: never guessed.
+_NUMBER_TEXT = re.compile(
+    r"(?P<open>\()?\s*(?P<sign>[+-])?\s*(?P<currency>NT\$|\$|¥|￥)?\s*(?P<sign2>[+-])?\s*"
+    r"(?P<mantissa>\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+(?:\.\d*)?|\.\d+)"
+    r"(?:[eE](?P<exponent>[+-]?\d+))?\s*(?P<percent>%)?\s*(?P<close>\))?"
+)
+
+
+def number_from_text(text: str) -> float | None:
+    """The number Excel reads in a text, as ``VALUE`` and arithmetic do, or None.
+
+    ``"50%"`` is 0.5, ``"1,000"`` 1000, ``" 12 "`` 12, ``"$1,000"`` 1000 (VALUE's documented example),
+    ``"(1,000)"`` −1000, ``"1.5E3"`` 1500. Dates and times in text are not numbers here (see
+    :func:`parse_date_text`). The result is the nearest float to the decimal written: ``"0.7%"`` is 0.007.
+    """
+    match = _NUMBER_TEXT.fullmatch(text.strip())
+    if match is None:
+        return None
+    parts = match.groupdict()
+    signs = [parts["sign"], parts["sign2"]]
+    if (parts["open"] is None) != (parts["close"] is None) or (parts["open"] and any(signs)) or all(signs):
+        return None
+    if parts["currency"] and parts["percent"]:
+        return None
+    exponent = int(parts["exponent"] or 0) - (2 if parts["percent"] else 0)
+    number = float(f"{parts['mantissa'].replace(',', '')}e{exponent}")
+    if not math.isfinite(number):
+        return None
+    negative = parts["open"] is not None or "-" in signs
+    return -number if negative else number
+
+
 def _cell_number(cell: Any, name: str, index: int | None) -> float:
-    """One cell as a float (NaN for blank). Numeric text counts as a number, other text is an error."""
+    """One cell as a float (NaN for blank). Text Excel reads as a number counts as one; other text is an error."""
     where = name if index is None else f"{name} (cell {index + 1})"
     if cell is None:
         return math.nan
@@ -107,15 +142,13 @@ def _cell_number(cell: Any, name: str, index: int | None) -> float:
         return number
     if isinstance(cell, str):
         raise_if_error(cell, where)
-        text = cell.strip()
-        if not text:
+        if not cell.strip():
             return math.nan
-        try:
-            number = float(text.replace(",", ""))
-        except ValueError:
-            raise InvalidValue(f"{where} is the text {cell[:40]!r}, not a number") from None
-        if not math.isfinite(number):
-            raise InvalidValue(f"{where} is the text {cell[:40]!r}, not a number")
+        number = number_from_text(cell)
+        if number is None:
+            raise InvalidValue(
+                f"{where} is the text {cell[:40]!r}, not a number (Excel reads 1,000.5, 50%, $1,000 and (1,000))"
+            )
         return number
     if is_blank(cell):
         return math.nan
@@ -203,16 +236,48 @@ def datetime_from_serial(serial: float) -> dt.datetime:
     return _EXCEL_EPOCH + dt.timedelta(days=serial)
 
 
+_YEAR_FIRST_DATE = re.compile(
+    r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?"
+)
+_CJK_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
 def parse_date_text(text: str) -> float | None:
-    """ISO-8601 date or date-time text (``2024-03-31``, ``2024-03-31T14:05``) as a serial, else None."""
+    """Date or date-time text written year first as a serial, else None.
+
+    ISO 8601 (``2024-03-31``, ``2024-03-31T14:05``, ``2024-03-31 14:05:00``), the same with ``/`` or ``.``
+    and one-digit months or days (``2024/3/31``), and the Chinese ``2024年3月31日``. Day-first and month-first
+    text (``31/01/2024``) reads differently by region, so it is never guessed.
+    """
     text = text.strip()
-    if len(text) < 8 or not text[:4].isdigit() or text[4] not in "-/":
+    if len(text) < 8 or not text[:4].isdigit():
         return None
+    if text[4] in "-/":
+        try:
+            return serial_from_datetime(dt.datetime.fromisoformat(text.replace("/", "-").replace("Z", "+00:00")))
+        except ValueError:
+            pass
+    match = _YEAR_FIRST_DATE.fullmatch(text) or _CJK_DATE.fullmatch(text)
+    if match is None:
+        return None
+    fields = [int(field) for field in match.groups() if field is not None]
+    if len(fields) == 7:
+        fields[6] = int(match.group(7).ljust(6, "0"))  # a fraction of a second, in microseconds
     try:
-        parsed = dt.datetime.fromisoformat(text.replace("/", "-").replace("Z", "+00:00"))
+        return serial_from_datetime(dt.datetime(*fields))
     except ValueError:
         return None
-    return serial_from_datetime(parsed)
+
+
+_AMBIGUOUS_DATE = re.compile(
+    r"(?:\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:\s*[AaPp][Mm])?"
+)
+
+
+def looks_like_date(text: str) -> bool:
+    """Whether text is written like a date (``31/01/2024``, ``01.31.24``, ``2024-13-01``), readable or not."""
+    return _AMBIGUOUS_DATE.fullmatch(text.strip()) is not None
 
 
 def _cell_serial(cell: Any, name: str, index: int | None, cache: dict[str, float]) -> float:

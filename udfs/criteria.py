@@ -3,11 +3,14 @@
 The syntax is Excel's: ``"Alice"`` (equal, case-insensitive), ``"<>Lost"``, ``">=100"``, ``"<2024-07-01"``,
 wildcards ``*`` and ``?`` (``~`` escapes them), ``"="`` for blank cells, ``"<>"`` for non-blank ones, a
 number, a date or TRUE/FALSE. Numeric comparisons see numbers, dates (as serials) and text that reads as
-a number or an ISO date; text comparisons see text only. As in ``COUNTIFS``, a blank criterion cell means
-0 and an error value in the criteria range never matches.
+a number (``1,000``, ``50%``) or a year-first date; text comparisons see text only. A criterion written
+like a day-first or month-first date (``">=31/01/2024"``) is ``#VALUE!``: its meaning depends on the
+region. As in ``COUNTIFS``, a blank criterion cell means 0 and an error value in the criteria range never
+matches.
 
-Each distinct cell value is judged once, so a column of a million owner names costs one dictionary
-look-up per row.
+Wildcards are matched by :class:`Wildcard` in at most ``len(text) × len(pattern)`` steps, never by a
+backtracking regular expression, so no pattern can freeze a recalculation. Each distinct cell value is
+judged once, so a column of a million owner names costs one dictionary look-up per row.
 """
 
 from __future__ import annotations
@@ -21,7 +24,15 @@ from typing import Any
 
 import numpy as np
 
-from .coerce import flatten, is_blank, parse_date_text, raise_if_error, serial_from_datetime
+from .coerce import (
+    flatten,
+    is_blank,
+    looks_like_date,
+    number_from_text,
+    parse_date_text,
+    raise_if_error,
+    serial_from_datetime,
+)
 from .errors import InvalidValue, error_code_of
 
 _OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
@@ -48,32 +59,94 @@ def _as_number(cell: Any) -> float | None:
         moment = None if np.isnat(cell) else cell.astype("datetime64[us]").item()
         return serial_from_datetime(moment) if isinstance(moment, dt.datetime) else None
     if isinstance(cell, str):
-        text = cell.strip()
-        try:
-            return float(text)
-        except ValueError:
-            return parse_date_text(text)
+        number = number_from_text(cell)
+        return parse_date_text(cell) if number is None else number
     return None
 
 
-def _wildcard_matcher(pattern: str) -> Callable[[str], bool]:
-    """Case-insensitive full match with Excel's ``*``, ``?`` and ``~`` escapes."""
-    if not any(ch in pattern for ch in "*?~"):
-        folded = pattern.casefold()
-        return lambda text: text.casefold() == folded
-    parts = []
-    chars = iter(pattern)
-    for ch in chars:
-        if ch == "~":
-            parts.append(re.escape(next(chars, "~")))
-        elif ch == "*":
-            parts.append(".*")
-        elif ch == "?":
-            parts.append(".")
-        else:
-            parts.append(re.escape(ch))
-    regex = re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
-    return lambda text: regex.fullmatch(text) is not None
+def fold(text: str) -> str:
+    """Text folded for a case-insensitive comparison, one character for one (so ``?`` still means one)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)  # e.g. "İ" lowers to two
+
+
+_ANY = object()  # a ``?`` in a parsed pattern
+
+
+class _Segment:
+    """A run of a pattern between two ``*``: literal characters and ``?``; found without backtracking."""
+
+    def __init__(self, tokens: list[Any]) -> None:
+        self.length = len(tokens)
+        self.literal = None if _ANY in tokens else "".join(tokens)
+        # A ``?`` becomes ``.``: a pattern with no repetition, so a search costs at most length × span.
+        self.regex = (
+            None
+            if self.literal is not None
+            else re.compile("".join("." if t is _ANY else re.escape(t) for t in tokens), re.DOTALL)
+        )
+
+    def at(self, text: str, start: int) -> bool:
+        if self.literal is not None:
+            return text.startswith(self.literal, start)
+        return self.regex.match(text, start, start + self.length) is not None
+
+    def find(self, text: str, start: int, end: int) -> int:
+        """Leftmost position ``>= start`` where the segment fits entirely before ``end``; -1 if none."""
+        if self.literal is not None:
+            return text.find(self.literal, start, end)
+        found = self.regex.search(text, start, end)
+        return -1 if found is None else found.start()
+
+
+class Wildcard:
+    """An Excel wildcard pattern: ``*`` any run of characters, ``?`` one character, ``~`` escapes the next.
+
+    Matches a whole text, case-insensitively, as ``COUNTIFS`` does. The pattern is cut at each ``*`` into
+    segments; the first must start the text, the last must end it, and each one between is placed at its
+    leftmost fit after the previous one (leftmost is always safe, so nothing is ever retried). Each segment
+    is searched once over a part of the text, so a match costs at most ``len(text) × len(pattern)``
+    character comparisons, never the exponential backtracking of a regular expression built from ``.*``.
+    ``scanned`` adds up that bound over the searches made, for tests and curious callers.
+    """
+
+    def __init__(self, pattern: str) -> None:
+        runs: list[list[Any]] = [[]]
+        chars = iter(pattern)
+        for ch in chars:
+            if ch == "~":
+                runs[-1].extend(fold(next(chars, "~")))
+            elif ch == "*":
+                runs.append([])
+            elif ch == "?":
+                runs[-1].append(_ANY)
+            else:
+                runs[-1].extend(fold(ch))
+        self.pattern = pattern
+        self.starred = len(runs) > 1
+        self.first, self.last = _Segment(runs[0]), _Segment(runs[-1])
+        self.middle = [_Segment(run) for run in runs[1:-1] if run]
+        self.scanned = 0
+
+    def matches(self, text: str) -> bool:
+        text = fold(text)
+        size, first, last = len(text), self.first, self.last
+        self.scanned += first.length + (last.length if self.starred else 0)
+        if not self.starred:
+            return size == first.length and first.at(text, 0)
+        end = size - last.length  # the last segment occupies text[end:]
+        if end < first.length or not first.at(text, 0) or not last.at(text, end):
+            return False
+        position = first.length
+        for segment in self.middle:
+            self.scanned += (end - position) * segment.length
+            found = segment.find(text, position, end)
+            if found < 0:
+                return False
+            position = found + segment.length
+        return True
 
 
 class Criterion:
@@ -131,8 +204,13 @@ class Criterion:
         if number is not None:
             self.number = number
             return
-        self.text_operand = text.casefold()
-        self.text = _wildcard_matcher(text) if self.op in ("=", "<>") else None
+        if looks_like_date(text):
+            raise InvalidValue(
+                f"{self.name} holds the date {text.strip()[:40]!r}, which reads differently by region; write it "
+                f'year first (2024-01-31) or build it from a date: ">="&DATE(2024,1,31)'
+            )
+        self.text_operand = fold(text)
+        self.text = Wildcard(text).matches if self.op in ("=", "<>") else None
 
     def matches(self, cell: Any) -> bool:
         """Whether one cell meets the criterion, as ``COUNTIFS`` decides."""
@@ -153,7 +231,7 @@ class Criterion:
             return negate
         if self.text is not None:
             return self.text(cell) != negate
-        return _OPERATORS[self.op](cell.casefold(), self.text_operand)
+        return _OPERATORS[self.op](fold(cell), self.text_operand)
 
     def mask(self, cells: Sequence[Any]) -> np.ndarray:
         """Boolean array: which cells meet the criterion."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .calc import divide, durations, share
+from .calc import average_span, divide, share
 from .errors import NothingToCompute, OutOfDomain
 from .registry import (
     LAGGING,
@@ -252,7 +252,7 @@ def GROWTH_CEILING(new_mrr, churn_rate):
 )
 def ONBOARDING_WEEKS(start_dates, end_dates, *criteria):
     """Average weeks it took to onboard a new customer, kick-off to completion; customers still onboarding skipped."""
-    return float(durations(start_dates, end_dates, "onboarding", "end_dates").mean() / 7)
+    return average_span(start_dates, end_dates, "onboarding", "end_dates", "weeks")
 
 
 @metric(
@@ -270,7 +270,7 @@ def ONBOARDING_WEEKS(start_dates, end_dates, *criteria):
 )
 def TIME_TO_FIRST_QBR(start_dates, qbr_dates, *criteria):
     """Average days from a customer's start to their first quarterly business review (QBR); none yet skipped."""
-    return float(durations(start_dates, qbr_dates, "the time to first QBR", "qbr_dates").mean())
+    return average_span(start_dates, qbr_dates, "the time to first QBR", "qbr_dates")
 
 
 @metric(
@@ -291,7 +291,7 @@ def TIME_TO_VALUE(start_dates, value_dates, *criteria):
 
     Agree on the value milestone with the buyer during the sale (seed 000).
     """
-    return float(durations(start_dates, value_dates, "the time to value", "value_dates").mean())
+    return average_span(start_dates, value_dates, "the time to value", "value_dates")
 
 
 @metric(

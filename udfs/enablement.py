@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .calc import divide, durations, mean, present, share
+from .calc import average_span, divide, mean, mean_duration, present, share, whole_seconds
 from .errors import NothingToCompute, OutOfDomain
 from .registry import LAGGING, LEADING, Count, Date, Dates, Example, Rows, metric
 
@@ -68,7 +68,7 @@ def RAMP_TIME(hire_dates, first_contact_dates, *criteria):
     Reps without a first contact yet are skipped. ``=RAMP_TIME(Reps[HireDate], Reps[FirstProspectContact],
     Reps[HireDate], ">="&DATE(2024,1,1))`` gives the 2024 hires.
     """
-    return float(durations(hire_dates, first_contact_dates, "ramp time", "first_contact_dates").mean())
+    return average_span(hire_dates, first_contact_dates, "ramp time", "first_contact_dates")
 
 
 @metric(
@@ -86,7 +86,7 @@ def RAMP_TIME(hire_dates, first_contact_dates, *criteria):
 )
 def TIME_TO_PRODUCTIVITY(start_dates, productive_dates, *criteria):
     """Average days from a new rep's first day to full productivity; reps still ramping are skipped."""
-    return float(durations(start_dates, productive_dates, "time to productivity", "productive_dates").mean())
+    return average_span(start_dates, productive_dates, "time to productivity", "productive_dates")
 
 
 @metric(
@@ -107,7 +107,7 @@ def ONBOARDING_DURATION(start_dates, end_dates, *criteria):
 
     Reps still onboarding are skipped.
     """
-    return float(durations(start_dates, end_dates, "onboarding", "end_dates").mean())
+    return average_span(start_dates, end_dates, "onboarding", "end_dates")
 
 
 @metric(
@@ -164,8 +164,7 @@ def AVG_CONTENT_AGE(created, as_of, *criteria):
 
     Content created after as_of is #NUM!: leave it out with a criteria pair on the created date.
     """
-    ages = durations(created, np.full_like(created, as_of), "the content age", "as_of")
-    return float(ages.mean())
+    return average_span(created, np.full_like(created, as_of), "the content age", "as_of")
 
 
 @metric(
@@ -186,7 +185,7 @@ def REVIEW_CADENCE(review_dates, *criteria):
     reviews = present(review_dates, "review dates")
     if reviews.size < 2:
         raise NothingToCompute("review_dates needs at least two reviews to measure a cadence")
-    return float((reviews.max() - reviews.min()) / (reviews.size - 1))
+    return mean_duration(whole_seconds(reviews.max() - reviews.min()), "days", count=reviews.size - 1)
 
 
 @metric(

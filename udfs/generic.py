@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .calc import divide, durations, mean, present, share
+from .calc import average_span, divide, mean, mean_duration, present, share, whole_seconds
 from .calc import flags as read_flags
 from .coerce import is_blank, raise_if_error, serial_from_datetime
 from .errors import InvalidValue, NothingToCompute, OutOfDomain
@@ -283,7 +283,7 @@ def AVG_DAYS_BETWEEN(start_dates, end_dates, *criteria):
 
     An end before its start is #NUM! naming the row.
     """
-    return float(durations(start_dates, end_dates, "the spans", "end_dates").mean())
+    return average_span(start_dates, end_dates, "the spans", "end_dates")
 
 
 @metric(
@@ -308,7 +308,7 @@ def AVG_AGE(dates, as_of, *criteria):
     late = np.flatnonzero(dates > as_of)
     if late.size:
         raise OutOfDomain(f"dates holds a date after as_of in row {late[0] + 1} of the selected rows")
-    return float((as_of - dated).mean())
+    return mean_duration(whole_seconds(as_of - dated), "days")
 
 
 @metric(
@@ -329,7 +329,7 @@ def AVG_INTERVAL(dates, *criteria):
     dated = present(dates, "dates")
     if dated.size < 2:
         raise NothingToCompute("dates needs at least two dates to measure an interval")
-    return float((dated.max() - dated.min()) / (dated.size - 1))
+    return mean_duration(whole_seconds(dated.max() - dated.min()), "days", count=dated.size - 1)
 
 
 # ----------------------------------------------------------------------------------------- columns

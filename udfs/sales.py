@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .calc import divide, durations, mean, present, require_range, share
+from .calc import average_span, divide, mean, present, require_range, share
 from .coerce import is_blank, raise_if_error
 from .errors import DivisionByZero, InvalidValue, NothingToCompute, OutOfDomain
 from .registry import (
@@ -113,7 +113,7 @@ def SALES_CYCLE_LENGTH(created, closed, *criteria):
 
     Add criteria pairs to narrow it: ``=SALES_CYCLE_LENGTH(Deals[Created], Deals[CloseDate], Deals[Owner], "Alice")``.
     """
-    return float(durations(created, closed, "the sales cycle", "closed").mean())
+    return average_span(created, closed, "the sales cycle", "closed")
 
 
 @metric(
@@ -290,7 +290,7 @@ def PIPELINE_STALL_TIME(stage_changed, as_of, *criteria):
     ``=PIPELINE_STALL_TIME(Deals[LastStageChange], TODAY(), Deals[Status], "Open")``. Blank dates are skipped;
     a stage change after ``as_of`` is #NUM!.
     """
-    return float(durations(stage_changed, np.full_like(stage_changed, as_of), "the stall time", "as_of").mean())
+    return average_span(stage_changed, np.full_like(stage_changed, as_of), "the stall time", "as_of")
 
 
 @metric(

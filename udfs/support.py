@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from .calc import HOURS_PER_DAY, durations, present, require_range, share
+from .calc import average_span, present, require_range, require_whole, share
 from .coerce import is_blank, raise_if_error
 from .criteria import Criterion
 from .errors import NothingToCompute, OutOfDomain
@@ -26,9 +26,13 @@ NPS_PROMOTER, NPS_DETRACTOR = 9, 6
     example=Example(([10, 9, 8, 7, 6, 0, 10, 9, 3, 10],), 20, "by hand: 5 promoters − 3 detractors of 10"),
 )
 def NPS(scores, *criteria):
-    """Net promoter score: % promoters (9–10) minus % detractors (0–6), from −100 to 100."""
+    """Net promoter score: % promoters (9–10) minus % detractors (0–6), from −100 to 100.
+
+    Answers are whole numbers from 0 to 10; any other answer is #NUM!.
+    """
     answers = present(scores, "scores")
     require_range(answers, 0, 10, "scores")
+    require_whole(answers, "scores", "the 0–10 scale")
     promoters = np.count_nonzero(answers >= NPS_PROMOTER)
     detractors = np.count_nonzero(answers <= NPS_DETRACTOR)
     return 100.0 * (promoters - detractors) / answers.size
@@ -56,11 +60,15 @@ _CSAT_METHODS = {
     example=Example(([5, 4, 3, 5, 1],), 0.6, "by hand: 3 of 5 answers are 4 or 5"),
 )
 def CSAT(scores, scale_max=5, method="top2", *criteria):
-    """Customer satisfaction: share of satisfied answers (top two boxes), or the mean score."""
-    if scale_max < 2:
-        raise OutOfDomain(f"scale_max is {scale_max:g}; a scale needs at least two points")
+    """Customer satisfaction: share of satisfied answers (top two boxes), or the mean score.
+
+    Answers are whole numbers from 1 to scale_max; any other answer is #NUM!.
+    """
+    if scale_max < 2 or scale_max != round(scale_max):
+        raise OutOfDomain(f"scale_max is {scale_max:g}; a scale has a whole number of points, at least two")
     answers = present(scores, "scores")
     require_range(answers, 1, scale_max, "scores")
+    require_whole(answers, "scores", f"the 1–{scale_max:g} scale")
     if method == "mean":
         return float(answers.mean())
     return float(np.count_nonzero(answers >= scale_max - 1) / answers.size)
@@ -103,7 +111,7 @@ def CES(scores, *criteria):
 )
 def FIRST_RESPONSE_TIME(created, first_response, *criteria):
     """Average hours (calendar time) from a ticket's creation to its first reply; unanswered skipped."""
-    return float(durations(created, first_response, "first responses", "first_response").mean() * HOURS_PER_DAY)
+    return average_span(created, first_response, "first responses", "first_response", "hours")
 
 
 @metric(
@@ -121,7 +129,7 @@ def FIRST_RESPONSE_TIME(created, first_response, *criteria):
 )
 def RESOLUTION_TIME(created, resolved, *criteria):
     """Average hours (calendar time) from a ticket's creation to its resolution; open tickets skipped."""
-    return float(durations(created, resolved, "resolved tickets", "resolved").mean() * HOURS_PER_DAY)
+    return average_span(created, resolved, "resolved tickets", "resolved", "hours")
 
 
 @metric(

@@ -131,7 +131,7 @@ def test_every_stored_number_is_finite(outputs: dict[str, list[Path]]) -> None:
 
 
 def test_infinite_numbers_in_an_export_are_bad_rows_not_cells(tmp_path: Path) -> None:
-    """"inf" or "1e999" in a CRM export would land as a number Excel repairs: it is a bad row instead."""
+    """Text like "inf" or "1e999" in a CRM export would land as a number Excel repairs: it is a bad row instead."""
     _kpi("sample-data", str(tmp_path / "data"))
     deals = tmp_path / "data" / "Deals.csv"
     lines = deals.read_text(encoding="utf-8").splitlines()

@@ -203,3 +203,77 @@ def test_sheetjs_reads_every_output_with_its_cached_values(outputs: dict[str, li
                     checked += 1
         workbook.close()
         assert checked >= 5, (result["file"], checked)
+
+
+# ------------------------------------------------------------------ the documented way to recompute everything
+def _precedents(workbook: openpyxl.Workbook, sheet: str, formula: str) -> list[tuple[str, str]]:
+    """The cells a formula reads through cell references and defined names (table columns are data)."""
+    from openpyxl.formula.tokenizer import Token, Tokenizer
+    from openpyxl.utils.cell import get_column_letter, range_boundaries
+
+    found: list[tuple[str, str]] = []
+    for token in Tokenizer(formula).items:
+        if token.type != Token.OPERAND or token.subtype != Token.RANGE or "[" in token.value:
+            continue
+        target, where = token.value, sheet
+        if target in workbook.defined_names:
+            target = workbook.defined_names[target].attr_text
+        if "!" in target:
+            where, target = target.rsplit("!", 1)
+            where = where.strip("'")
+        try:
+            low_col, low_row, high_col, high_row = range_boundaries(target.replace("$", ""))
+        except ValueError:
+            continue
+        for row in range(low_row, high_row + 1):
+            for col in range(low_col, high_col + 1):
+                found.append((where, f"{get_column_letter(col)}{row}"))
+    return found
+
+
+@pytest.mark.parametrize(
+    "team",
+    ["sales", "inside_sales", "marketing", "enablement", "presales", "customer_success", "support", "leadership"],
+)
+def test_retyping_the_period_recalculates_every_kpi_formula(team: str) -> None:
+    """The README tells Excel-on-the-web and Mac users to type the reporting period's start and end and the
+    trend start on the Inputs sheet again to recompute every KPI: every formula calling a catalogue function on
+    the KPI, Scorecard and Trend sheets must depend on one of them, through cells and defined names."""
+    import udfs
+    from workbook_templates import builder
+
+    workbook = openpyxl.load_workbook(builder.template_path(team))
+    names = workbook.defined_names
+    roots = {
+        tuple(names[n].attr_text.replace("$", "").replace("'", "").split("!"))
+        for n in ("PeriodStart", "PeriodEnd", "TrendStart")
+    }
+    catalogue = {m.name for m in udfs.catalog()}
+    memo: dict[tuple[str, str], bool] = {}
+
+    def depends(cell: tuple[str, str], seen: frozenset = frozenset()) -> bool:
+        if cell in roots:
+            return True
+        if cell in memo or cell in seen:
+            return memo.get(cell, False)
+        value = workbook[cell[0]][cell[1]].value if cell[0] in workbook.sheetnames else None
+        result = (
+            isinstance(value, str)
+            and value.startswith("=")
+            and any(depends(p, seen | {cell}) for p in _precedents(workbook, cell[0], value))
+        )
+        memo[cell] = result
+        return result
+
+    checked, independent = 0, []
+    for sheet in ("KPIs", "Scorecard", "Trend"):
+        if sheet not in workbook.sheetnames:
+            continue
+        for row in workbook[sheet].iter_rows():
+            for cell in row:
+                text = cell.value if isinstance(cell.value, str) else ""
+                if text.startswith("=") and any(f"{name}(" in text for name in catalogue):
+                    checked += 1
+                    if not depends((sheet, cell.coordinate)):
+                        independent.append(f"{sheet}!{cell.coordinate} {text[:80]}")
+    assert checked >= 10 and independent == [], independent

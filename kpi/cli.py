@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 import udfs
-from udfs.reference import example_formula
+from udfs.reference import example_formula, result_grid
 from udfs.registry import TEAMS
 
 app = typer.Typer(help="Go-to-market KPI add-in for Excel: functions, templates and batch fill.", no_args_is_help=True)
@@ -47,13 +48,20 @@ def report() -> None:
             shown = _format(value, entry.unit)
         except udfs.KPIError as error:
             shown = error.code
-        table.add_row(TEAMS[entry.teams[0]], example_formula(entry), shown, entry.example.source)
+        table.add_row(
+            TEAMS[entry.teams[0]], escape(example_formula(entry)), escape(shown), escape(entry.example.source)
+        )
     console.print(table)
 
 
 def _format(value: object, unit: str) -> str:
-    if isinstance(value, list):
-        return "; ".join(" ".join(str(c) for c in row) for row in value)
+    """A result as the cell shows it; a table result as its grid of cells, one line per row."""
+    grid = result_grid(value)
+    if grid is not None:
+        width = [max(len(row[i]) for row in grid if i < len(row)) for i in range(max(map(len, grid)))]
+        return "\n".join("  ".join(cell.ljust(width[i]) for i, cell in enumerate(row)).rstrip() for row in grid)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     if unit == "rate":
         return f"{value:.1%}"
     if unit == "currency":
@@ -70,7 +78,7 @@ def functions(team: str = typer.Option("", help="Only this team: " + ", ".join(T
     for entry in udfs.catalog():
         if team and team not in entry.teams:
             continue
-        table.add_row(entry.signature_text(), entry.unit, entry.indicator[0].upper(), entry.summary)
+        table.add_row(escape(entry.signature_text()), entry.unit, entry.indicator[0].upper(), escape(entry.summary))
     console.print(table)
 
 

@@ -104,7 +104,7 @@ def test_every_formula_cell_has_a_cached_value(filled_dir: Path) -> None:
             xml = package.read(part).decode()
             empty = re.findall(r'<c r="([A-Z]+\d+)"[^>]*><f[^>]*>[^<]*</f></c>', xml)
             assert not empty, f"{sheet}: formula cells without a value: {empty[:5]}"
-        assert 'fullCalcOnLoad="1"' in package.read("xl/workbook.xml").decode()
+        assert '<calcPr calcId="191029"/>' in package.read("xl/workbook.xml").decode()
 
 
 def test_demo_fills_every_team_with_numbers_visible(tmp_path: Path) -> None:

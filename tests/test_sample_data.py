@@ -61,8 +61,10 @@ def test_model_rejects_bad_declarations() -> None:
         dm.Column("CloseDate", "timestamp", "x")
     with pytest.raises(ValueError, match="allowed values"):
         dm.Column("Status", "category", "x")
-    with pytest.raises(ValueError, match="unknown team"):
-        dm.Table("Things", "x", ("sales_ops",), (dm.Column("Id", "text", "x"),))
+    with pytest.raises(ValueError, match="unknown key column"):
+        dm.Table("Things", "x", (dm.Column("Id", "text", "x"),), key=("ThingId",))
+    with pytest.raises(KeyError, match="unknown team"):
+        dm.tables_for_team("sales_ops")
 
 
 def test_model_names_are_structured_reference_friendly() -> None:
@@ -385,3 +387,22 @@ def test_generate_is_fast() -> None:
     started = time.perf_counter()
     sd.generate(5)
     assert time.perf_counter() - started < 5  # about 0.5 s on a developer machine; generous for CI
+
+
+def test_tables_by_team_lists_exactly_the_tables_of_each_template() -> None:
+    """docs/DATA_MODEL.md's "Tables by team" against the specs read here straight from their TOML files."""
+    import tomllib
+
+    spec_dir = Path(__file__).resolve().parents[1] / "workbook_templates" / "specs"
+    text = DOC.read_text(encoding="utf-8")
+    section = text[text.index("## Tables by team") :].split("\n## ")[0]
+    listed = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 3 and cells[1].startswith("`"):
+            listed[cells[1].strip("`")] = {link.split("]")[0].lstrip("[") for link in cells[2].split(", ")}
+    assert set(listed) == {p.stem for p in spec_dir.glob("*.toml")}
+    for team, tables in listed.items():
+        with (spec_dir / f"{team}.toml").open("rb") as f:
+            assert tables == set(tomllib.load(f)["tables"]), team
+    assert listed["sales"] == {"Deals", "Reps", "Targets", "Subscriptions"}  # the sales workbook's data sheets

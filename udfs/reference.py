@@ -38,26 +38,67 @@ def _is_generic(entry: Metric) -> bool:
     return getattr(entry.func, "__wrapped__", entry.func).__module__ == "udfs.generic"
 
 
-def _literal(value: object) -> str:
-    return f'"{value}"' if isinstance(value, str) else repr(value)
+def excel_literal(value: object) -> str:
+    """A value as it is typed in an Excel formula: ``"text"``, ``TRUE``, ``10000``, ``{1;"";3}`` for a column.
+
+    A blank cell inside an array constant is written ``""`` (Excel's array constants have no blank; the
+    functions treat an empty string as a blank cell)."""
+    if value is None:
+        return '""'
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, str):
+        return '"' + value.replace('"', '""') + '"'
+    if isinstance(value, list | tuple):
+        if value and all(isinstance(v, list | tuple) for v in value):
+            return "{" + ";".join(",".join(excel_literal(c) for c in row) for row in value) + "}"
+        return "{" + ";".join(excel_literal(v) for v in value) + "}"
+    if isinstance(value, float):
+        return excel_number(value)
+    return str(value)
+
+
+def excel_number(value: float) -> str:
+    """A number as Excel shows it in the General format: no trailing ``.0``, ``1E-05`` for tiny values."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.10g}".upper()
 
 
 def example_formula(entry: Metric) -> str:
+    """The worked example as typed into an Excel cell: ``=ACV(380000, 20000, 3)``."""
     assert entry.example is not None
-    shown = ", ".join(_excel_value(arg) for arg in entry.example.args)
+    shown = ", ".join(excel_literal(arg) for arg in entry.example.args)
     return f"={entry.name}({shown})"
 
 
-def _excel_value(value: object) -> str:
-    if isinstance(value, list | tuple):
-        return "{" + ";".join(_excel_value(v) for v in value) + "}"
-    return _literal(value)
+def result_grid(value: object) -> list[list[str]] | None:
+    """A table result (a list of rows) as the cells Excel spills it into; ``None`` for a single value."""
+    if isinstance(value, list | tuple) and value and all(isinstance(row, list | tuple) for row in value):
+        return [[_cell_text(cell) for cell in row] for row in value]
+    return None
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return "" if value is None else str(value)
 
 
 def _result_text(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return repr(value)
+    return _cell_text(value)
+
+
+def _markdown_grid(grid: list[list[str]]) -> list[str]:
+    """A spilled result as the block of cells it fills (a Markdown table with an empty header row)."""
+    width = max(len(row) for row in grid)
+    lines = ["|" + "   |" * width, "|" + "---|" * width]
+    for row in grid:
+        cells = [c.replace("|", "\\|") for c in row] + [""] * (width - len(row))
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
 
 
 def _table_text(rows: list[list[object]]) -> list[str]:
@@ -85,7 +126,7 @@ def render_entry(entry: Metric) -> str:
         lines.append(f"- **Industry benchmark:** {entry.benchmark}")
     lines += ["", "| Argument | Kind | Default | Description |", "|---|---|---|---|"]
     for param in entry.params:
-        default = _literal(param.default) if param.optional else "required"
+        default = ("empty" if param.default is None else excel_literal(param.default)) if param.optional else "required"
         kind = _KIND_TEXT[param.kind] + (f": {', '.join(param.choices)}" if param.choices else "")
         lines.append(f"| `{param.name}` | {kind} | {default} | {param.description} |")
     if entry.criteria:
@@ -103,7 +144,12 @@ def render_entry(entry: Metric) -> str:
         lines += _table_text(entry.example.result)
     elif entry.example is not None:
         source = f" ({entry.example.source})" if entry.example.source else ""
-        lines += ["", f"Example: `{example_formula(entry)}` → **{_result_text(entry.example.result)}**{source}"]
+        grid = result_grid(entry.example.result)
+        if grid is None:
+            lines += ["", f"Example: `{example_formula(entry)}` → **{_result_text(entry.example.result)}**{source}"]
+        else:
+            spills = "spills into the cells below and to the right"
+            lines += ["", f"Example: `{example_formula(entry)}` {spills}{source}:", "", *_markdown_grid(grid)]
     return "\n".join(lines) + "\n"
 
 

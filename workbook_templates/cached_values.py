@@ -6,7 +6,8 @@ part by part, streaming into a temporary file next to the destination that is th
 
 - every formula cell whose value is known gets it as its cached value: ``<v>0.42</v>`` for a number,
   ``t="str"`` for text, ``t="b"`` for TRUE/FALSE, ``t="e"`` with the code for an error; the formula stays;
-- ``<calcPr fullCalcOnLoad="1"/>`` in ``xl/workbook.xml``, so Excel with the add-in recalculates on open;
+- ``<calcPr calcId="191029"/>`` in ``xl/workbook.xml`` (current Excel's engine, no ``fullCalcOnLoad``), so Excel
+  keeps the stored values on open instead of recalculating (and showing ``#NAME?`` without the add-in);
 - rows generated elsewhere (the data tables) are spliced into a sheet's ``<sheetData>`` and its dimension set;
 - a carriage return in a cell's text is kept (openpyxl writes it raw, and XML readers would turn it into a
   line feed);
@@ -23,6 +24,8 @@ import math
 import os
 import posixpath
 import re
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -165,27 +168,28 @@ def set_cached_values(xml: str, values: Mapping[str, Any], markers: Mapping[str,
     return _FORMULA_CELL.sub(replace, xml), written
 
 
-def _full_calc_on_load(workbook_xml: str) -> str:
-    """``xl/workbook.xml`` asking Excel to recalculate every formula when the file opens."""
+EXCEL_CALC_ID = "191029"  # Excel 2019 / 2021 / Microsoft 365: a lower calcId makes Excel recalculate on open
+
+
+def _keep_values_on_open(workbook_xml: str) -> str:
+    """``xl/workbook.xml`` whose calcPr lets Excel open the file with its stored values: calcId of current
+    Excel and no ``fullCalcOnLoad`` (other settings, such as a manual calculation mode, are kept)."""
     match = _CALC_PR.search(workbook_xml)
     if match:
-        element = match.group(0)
-        if "fullCalcOnLoad" in element:
-            element = re.sub(r'fullCalcOnLoad="[^"]*"', 'fullCalcOnLoad="1"', element)
-        else:
-            element = element.replace("<calcPr", '<calcPr fullCalcOnLoad="1"', 1)
+        element = re.sub(r'\s(?:fullCalcOnLoad|calcId)="[^"]*"|\s+(?=/>)', "", match.group(0))
+        element = element.replace("<calcPr", f'<calcPr calcId="{EXCEL_CALC_ID}"', 1)
         return workbook_xml[: match.start()] + element + workbook_xml[match.end() :]
     # calcPr follows definedNames (CT_Workbook's order); before any later element otherwise.
     for anchor in ("</definedNames>",):
         if anchor in workbook_xml:
-            return workbook_xml.replace(anchor, anchor + '<calcPr calcId="191029" fullCalcOnLoad="1"/>', 1)
+            return workbook_xml.replace(anchor, anchor + f'<calcPr calcId="{EXCEL_CALC_ID}"/>', 1)
     later = re.search(
         r"<(?:oleSize|customWorkbookViews|pivotCaches|smartTagPr|smartTagTypes|webPublishing|"
         r"fileRecoveryPr|webPublishObjects|extLst)\b|</workbook>",
         workbook_xml,
     )
     position = later.start() if later else len(workbook_xml)
-    return workbook_xml[:position] + '<calcPr calcId="191029" fullCalcOnLoad="1"/>' + workbook_xml[position:]
+    return workbook_xml[:position] + f'<calcPr calcId="{EXCEL_CALC_ID}"/>' + workbook_xml[position:]
 
 
 # ------------------------------------------------------------------------------------------- rewrite
@@ -244,7 +248,7 @@ def finish(
                     else:
                         target.writestr(_info(name), xml.encode("utf-8"))
                 elif name == "xl/workbook.xml":
-                    target.writestr(_info(name), _full_calc_on_load(source.read(name).decode("utf-8")).encode())
+                    target.writestr(_info(name), _keep_values_on_open(source.read(name).decode("utf-8")).encode())
                 elif name == "[Content_Types].xml" and add_metadata:
                     target.writestr(_info(name), _with_metadata_type(source.read(name).decode("utf-8")).encode())
                 elif name == "xl/_rels/workbook.xml.rels" and add_metadata:
@@ -282,12 +286,18 @@ def _write_with_rows(target: zipfile.ZipFile, name: str, xml: str, rows: SheetRo
         raise ValueError(f"{name}: no sheetData to add rows to")
     head = xml[: end.start()] + ("<sheetData>" if end.group(0) != "</sheetData>" else "")
     tail = "</sheetData>" + xml[end.end() :]
-    with target.open(_info(name), "w", force_zip64=True) as stream:
-        stream.write(head.encode("utf-8"))
-        pieces = [rows.xml] if isinstance(rows.xml, str) else rows.xml
-        for piece in pieces:
-            stream.write(piece.encode("utf-8"))
-        stream.write(tail.encode("utf-8"))
+    # Spooled first so the part's size is known: zipfile then writes ZIP64 headers only for a part over 2 GiB
+    # (ZIP64 headers on small parts break SheetJS and some Excel builds).
+    with tempfile.TemporaryFile() as spool:
+        spool.write(head.encode("utf-8"))
+        for piece in [rows.xml] if isinstance(rows.xml, str) else rows.xml:
+            spool.write(piece.encode("utf-8"))
+        spool.write(tail.encode("utf-8"))
+        info = _info(name)
+        info.file_size = spool.tell()
+        spool.seek(0)
+        with target.open(info, "w") as stream:
+            shutil.copyfileobj(spool, stream, 1 << 20)
 
 
 def _with_metadata_type(content_types: str) -> str:

@@ -31,7 +31,6 @@ if TYPE_CHECKING:  # pandas is only needed by check_frame
 TYPES = ("text", "category", "date", "datetime", "number", "money", "integer", "bool", "percent")
 
 
-
 # Allowed values shared by several tables.
 REGIONS = ("NA", "EMEA", "APAC")
 SEGMENTS = ("Enterprise", "Mid-Market", "SMB")
@@ -115,11 +114,10 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """One table: its columns, the columns that identify a row, and the teams whose templates use it."""
+    """One table: its columns and the columns that identify a row (which templates use it: :func:`teams_using`)."""
 
     name: str
     description: str
-    teams: tuple[str, ...]
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ()
     by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
@@ -130,9 +128,9 @@ class Table:
         by_name = {c.name: c for c in self.columns}
         if len(by_name) != len(self.columns):
             raise ValueError(f"table {self.name}: duplicate column names")
-        unknown = [t for t in self.teams if t not in TEAMS] + [k for k in self.key if k not in by_name]
+        unknown = [k for k in self.key if k not in by_name]
         if unknown:
-            raise ValueError(f"table {self.name}: unknown team or key column {unknown}")
+            raise ValueError(f"table {self.name}: unknown key column {unknown}")
         object.__setattr__(self, "by_name", by_name)
 
     def column(self, name: str) -> Column:
@@ -154,7 +152,6 @@ _TABLE_LIST: tuple[Table, ...] = (
         "Reps",
         "Everyone in the go-to-market org, leavers included: role, team, manager, hiring and ramp dates, "
         "quota and on-target earnings. Headcount, turnover, ramp time and onboarding come from here.",
-        ("sales", "inside_sales", "enablement", "presales", "customer_success", "support", "leadership"),
         (
             Column("Rep", "text", "Full name; the key other tables use for owners, agents and managers."),
             _cat("Role", ROLES, "Job role."),
@@ -197,7 +194,6 @@ _TABLE_LIST: tuple[Table, ...] = (
         "Leads",
         "Marketing and outbound leads with their funnel dates: lead, MQL, SQL, opportunity. A converted "
         "lead points at the deal it became.",
-        ("inside_sales", "marketing", "leadership"),
         (
             Column("LeadId", "text", "Unique lead id."),
             Column("Created", "date", "Day the lead was created."),
@@ -233,7 +229,6 @@ _TABLE_LIST: tuple[Table, ...] = (
         "Opportunities (new business, expansion and renewal) as a CRM exports them at the end of the data "
         "period: stage, status, dates, amounts at sale and list price, contract terms, and flags for "
         "presales, collateral and referrals. Amount is the booked annual value (ACV) after discount.",
-        ("sales", "inside_sales", "presales", "customer_success", "leadership"),
         (
             Column("DealId", "text", "Unique deal id."),
             Column("Account", "text", "Prospect or customer company; for won deals the Customers key."),
@@ -295,7 +290,6 @@ _TABLE_LIST: tuple[Table, ...] = (
         "Activities",
         "Logged sales and customer-success activities: calls, emails, meetings, demos, cadences, QBRs, "
         "with their outcome. 'Meeting Set' is a meeting booked by the activity.",
-        ("inside_sales", "sales", "customer_success"),
         (
             Column("Date", "date", "Day of the activity."),
             Column("Owner", "text", "Who did it.", references=_REP),
@@ -321,7 +315,6 @@ _TABLE_LIST: tuple[Table, ...] = (
         "Customers",
         "One row per paying customer, churned ones included: segment, CSM, contract, and the lifecycle "
         "dates customer success tracks (onboarding, first QBR, success plan, time to value, churn).",
-        ("customer_success", "support", "leadership", "marketing"),
         (
             Column("Customer", "text", "Company name; the key for Subscriptions, Tickets and NPS."),
             _cat("Segment", SEGMENTS, "Size segment."),
@@ -347,7 +340,6 @@ _TABLE_LIST: tuple[Table, ...] = (
         "Monthly recurring revenue per customer and month with its movements: MRR = MRR of the month "
         "before + NewMRR + ExpansionMRR - ContractionMRR - ChurnedMRR. The first month (December 2023) "
         "is the opening balance; a churned customer has a last row with MRR 0.",
-        ("customer_success", "sales", "leadership"),
         (
             Column("Month", "date", _MONTH),
             Column("Customer", "text", "Customer.", references=_CUSTOMER),
@@ -365,7 +357,6 @@ _TABLE_LIST: tuple[Table, ...] = (
         "Tickets",
         "Support tickets with their timings (hours between the datetimes), type, product, priority, "
         "escalation and the CSAT/CES survey answers.",
-        ("support", "customer_success"),
         (
             Column("TicketId", "text", "Unique ticket id."),
             Column("Customer", "text", "Customer who raised it.", references=_CUSTOMER),
@@ -401,7 +392,6 @@ _TABLE_LIST: tuple[Table, ...] = (
     Table(
         "NpsResponses",
         "Answers to the quarterly relationship NPS survey (0-10: promoters 9-10, detractors 0-6).",
-        ("support", "customer_success", "leadership"),
         (
             Column("Date", "date", "Day of the answer."),
             Column("Customer", "text", "Customer who answered.", references=_CUSTOMER),
@@ -413,7 +403,6 @@ _TABLE_LIST: tuple[Table, ...] = (
         "Targets",
         "Monthly targets by scope: company, team, rep or lead source. Weight is the metric's share of a "
         "rep's weighted scorecard (weighted achievement = sum of Weight x actual / target).",
-        ("sales", "inside_sales", "marketing", "leadership"),
         (
             Column("Month", "date", _MONTH),
             _cat("Scope", TARGET_SCOPES, "What the target is for."),
@@ -441,7 +430,6 @@ _TABLE_LIST: tuple[Table, ...] = (
         "Forecasts",
         "Bookings forecast submitted at the start of each month by each AE, team and the company, next to "
         "the actual bookings (won Amount of new and expansion deals closed that month).",
-        ("sales", "leadership"),
         (
             Column("Month", "date", _MONTH),
             _cat("Scope", FORECAST_SCOPES, "Company, Team or Rep."),
@@ -454,7 +442,6 @@ _TABLE_LIST: tuple[Table, ...] = (
     Table(
         "Training",
         "Training invitations: one row per rep and session, with attendance, completion and assessment.",
-        ("enablement",),
         (
             Column("Date", "date", "Day of the session."),
             Column("Rep", "text", "Invited rep.", references=_REP),
@@ -469,7 +456,6 @@ _TABLE_LIST: tuple[Table, ...] = (
     Table(
         "Coaching",
         "One-to-one coaching sessions a manager gives a rep.",
-        ("enablement", "leadership"),
         (
             Column("Date", "date", "Day of the session."),
             Column("Manager", "text", "Coach.", references=_REP),
@@ -482,7 +468,6 @@ _TABLE_LIST: tuple[Table, ...] = (
         "Content",
         "Sales collateral library: when each piece was created and last reviewed, how often it was shared "
         "and whether it is used in deals.",
-        ("enablement", "marketing"),
         (
             Column("ContentId", "text", "Unique content id."),
             Column("Title", "text", "Title."),
@@ -497,7 +482,6 @@ _TABLE_LIST: tuple[Table, ...] = (
     Table(
         "Surveys",
         "Quarterly employee pulse survey: team morale.",
-        ("enablement", "leadership"),
         (
             Column("Date", "date", "Day of the answer."),
             Column("Rep", "text", "Respondent.", references=_REP),
@@ -507,7 +491,6 @@ _TABLE_LIST: tuple[Table, ...] = (
     Table(
         "ProcessReviews",
         "Sales processes reviewed by enablement or managers, with the time each change saves.",
-        ("enablement",),
         (
             Column("Date", "date", "Day the review was completed."),
             Column("Process", "text", "Process reviewed."),
@@ -520,7 +503,6 @@ _TABLE_LIST: tuple[Table, ...] = (
         "Monthly P&L and cash figures. Revenue is the month's MRR plus one-time fees of deals won that "
         "month; SalesMarketingSpend = SalesSpend + MarketingSpend; MarketingSpend includes ContentSpend "
         "and all campaign spend; OperatingExpenses include S&M and CS spend but not COGS.",
-        ("leadership", "marketing", "customer_success"),
         (
             Column("Month", "date", _MONTH),
             Column("Revenue", "money", "Gross recognised revenue."),
@@ -554,7 +536,6 @@ _TABLE_LIST: tuple[Table, ...] = (
         "Campaigns",
         "Marketing programmes by month and channel: spend, reach and the leads they created (Leads "
         "counts the rows of Leads with that Source and month).",
-        ("marketing", "leadership"),
         (
             Column("Month", "date", _MONTH),
             _cat("Channel", CAMPAIGN_CHANNELS, "Marketing channel (a lead source)."),
@@ -568,7 +549,6 @@ _TABLE_LIST: tuple[Table, ...] = (
     Table(
         "Social",
         "Social media by month and network.",
-        ("marketing",),
         (
             Column("Month", "date", _MONTH),
             _cat("Network", SOCIAL_NETWORKS, "Social network."),
@@ -582,7 +562,6 @@ _TABLE_LIST: tuple[Table, ...] = (
     Table(
         "Web",
         "Website by month: traffic, dwell time and organic search.",
-        ("marketing",),
         (
             Column("Month", "date", _MONTH),
             Column("Sessions", "integer", "Website sessions.", minimum=0),
@@ -620,10 +599,18 @@ def column_names(name: str) -> list[str]:
 
 
 def tables_for_team(team: str) -> list[Table]:
-    """Tables a team's template uses (``team`` is a key of :data:`TEAMS`)."""
+    """Tables a team's template uses, as its spec lists them (``team`` is a key of :data:`TEAMS`)."""
+    from .spec import load  # the specs are the one source of which template holds which table
+
     if team not in TEAMS:
         raise KeyError(f"unknown team {team!r}; known: {', '.join(TEAMS)}")
-    return [t for t in TABLES.values() if team in t.teams]
+    used = set(load(team).tables)
+    return [t for t in TABLES.values() if t.name in used]
+
+
+def teams_using(name: str) -> list[str]:
+    """Keys of the teams whose template holds table ``name``, in :data:`TEAMS` order."""
+    return [team for team in TEAMS if any(t.name == name for t in tables_for_team(team))]
 
 
 def check_frame(name: str, frame: pd.DataFrame) -> list[str]:
@@ -717,7 +704,7 @@ def render_markdown() -> str:
             "",
             t.description,
             "",
-            f"Used by: {', '.join(TEAMS[k] for k in t.teams)}.",
+            f"Used by: {', '.join(TEAMS[k] for k in teams_using(t.name)) or 'no template (the fill reads it)'}.",
         ]
         if t.key:
             lines.append(f"Key: {', '.join(t.key)}.")

@@ -717,6 +717,7 @@ def _numbers(series: pd.Series, blank: np.ndarray, *, percent: bool, text_only: 
             values[slow] = series[slow].astype(object).map(number).astype("float64")
     else:
         values = series.map(number).astype("float64")
+    values[np.isinf(values.to_numpy())] = np.nan  # "inf", "1e999": no spreadsheet number, so a bad value
     values[blank] = np.nan
     return values
 

@@ -101,15 +101,6 @@ def _markdown_grid(grid: list[list[str]]) -> list[str]:
     return lines
 
 
-def _table_text(rows: list[list[object]]) -> list[str]:
-    """A table result as a Markdown table: the header row, then the rows as they spill in Excel."""
-    cell = lambda value: f"{value:.6g}" if isinstance(value, float) else str(value)  # noqa: E731
-    width = max(map(len, rows))
-    lines = ["| " + " | ".join(cell(v) for v in rows[0]) + " |", "|" + "---|" * width]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows[1:]]
-    return lines
-
-
 def render_entry(entry: Metric) -> str:
     """One function's section."""
     lines = [f"### `{entry.signature_text()}`", "", entry.description, ""]
@@ -138,11 +129,7 @@ def render_entry(entry: Metric) -> str:
         choice = next((p.name for p in entry.params if p.kind == "choice"), "method")
         lines += ["", f"Variants (`{choice}`):", ""]
         lines += [f"- `{name}`: {text}" for name, text in entry.methods.items()]
-    if entry.example is not None and entry.returns_table:
-        source = f" ({entry.example.source})" if entry.example.source else ""
-        lines += ["", f"Example: `{example_formula(entry)}` spills{source}:", ""]
-        lines += _table_text(entry.example.result)
-    elif entry.example is not None:
+    if entry.example is not None:
         source = f" ({entry.example.source})" if entry.example.source else ""
         grid = result_grid(entry.example.result)
         if grid is None:

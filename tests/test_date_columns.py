@@ -90,3 +90,20 @@ def test_a_catalogue_function_over_a_long_column_of_datetimes():
     replied = [moment + dt.timedelta(hours=8) for moment in created]
     assert udfs.FIRST_RESPONSE_TIME(created, replied) == 8
     assert udfs.SALES_CYCLE_LENGTH(created, replied) == 1 / 3
+
+
+@pytest.mark.parametrize(
+    ("stranger", "outcome"),
+    [("01/02/2024", "#VALUE!"), (True, "#VALUE!"), ("#REF!", "#REF!"), (45292.75, 45292.75), ("2024-01-01", 45292)],
+)
+def test_a_cell_that_is_not_a_datetime_in_a_long_datetime_column(stranger, outcome):
+    # pandas would read "01/02/2024" as 2 January; the column must be read as the add-in reads one cell
+    cells = minutes_from(NOON_2024, LONG)
+    cells[LONG - 3] = stranger
+    if isinstance(outcome, str):
+        with pytest.raises(KPIError) as caught:
+            date_array(cells, "created")
+        assert caught.value.code == outcome and f"(cell {LONG - 2})" in caught.value.message
+    else:
+        serials = date_array(cells, "created")
+        assert serials[LONG - 3] == outcome and serials[0] == 45292.5

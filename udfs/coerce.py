@@ -334,13 +334,15 @@ def date_array(value: Any, name: str) -> np.ndarray:
     if getattr(getattr(value, "dtype", None), "kind", "") == "M":  # numpy/pandas datetime column
         return _serials_from_datetime64(np.asarray(value).ravel().astype("datetime64[us]"))
     cells = flatten(value, name)
-    kinds = set(map(type, cells))
-    if kinds <= _FAST_TYPES:
+    serials = _serials_by_first_cells(cells, name)
+    if serials is not None:
+        pass
+    elif (kinds := set(map(type, cells))) <= _FAST_TYPES:
         try:
             serials = np.array(cells, dtype=np.float64)
         except OverflowError:
             raise OutOfDomain(f"{name} holds a number too large to be a date") from None
-    elif all(k is type(None) or issubclass(k, dt.date) for k in kinds):
+    elif _all_dates(kinds):
         serials = _serials_from_python_dates(cells)
     elif kinds <= {str, type(None)}:
         serials = _serials_from_text(cells, name)
@@ -369,6 +371,7 @@ def _serials_from_datetime64(stamps: np.ndarray) -> np.ndarray:
 #: Columns of mostly distinct Python datetimes at least this long convert in one call through pandas (when
 #: installed: classic xlwings hands dates over as datetimes); shorter ones are not worth importing it for.
 VECTORISED_DATES_FROM = 50_000
+_DATE_OBJECTS_ONLY = "\x01%Y-%m-%d\x01"
 _SAMPLE = 4096
 
 
@@ -383,6 +386,47 @@ def _python_date_serial(cell: Any) -> float:
     return serial - 1 if serial < _FIRST_REAL_SERIAL else serial
 
 
+def _all_dates(kinds: set[type]) -> bool:
+    return all(kind is type(None) or issubclass(kind, dt.date) for kind in kinds)
+
+
+def _serials_by_first_cells(cells: list[Any], name: str) -> np.ndarray | None:
+    """Serials of a column of datetimes, or of text whose values repeat, or None for other columns.
+
+    Decided on the first cells, so that the types are not checked cell by cell: values that repeat (whole
+    days) are converted and checked once per distinct value; distinct datetimes go to pandas in one call,
+    which refuses anything but a date. Numbers and whatever is refused take the general path.
+    """
+    sample = cells[:_SAMPLE]
+    kinds = set(map(type, sample))
+    if kinds <= _FAST_TYPES:
+        return None
+    repeated = len(set(sample)) * 4 <= len(sample)
+    if kinds <= {str, type(None)}:
+        return _serials_cell_by_cell(cells, name) if repeated else None
+    if not _all_dates(kinds):
+        return None
+    if not repeated:
+        return _serials_vectorised(cells) if len(cells) >= VECTORISED_DATES_FROM else None
+    try:
+        serial_of = dict.fromkeys(cells)
+    except TypeError:  # an unhashable cell further down
+        return None
+    if not _all_dates(set(map(type, serial_of))):
+        return None
+    return _serials_of_distinct_dates(cells, serial_of)
+
+
+def _serials_of_distinct_dates(cells: list[Any], serial_of: dict[Any, Any]) -> np.ndarray:
+    """Serials of date cells through a dictionary of their distinct values (filled here)."""
+    if any(getattr(cell, "tzinfo", None) is not None for cell in serial_of):
+        # equal instants in different zones share a key but not a wall-clock time: convert each cell
+        return np.fromiter(map(_python_date_serial, cells), np.float64, len(cells))
+    for cell in serial_of:
+        serial_of[cell] = _python_date_serial(cell)
+    return np.fromiter(map(serial_of.__getitem__, cells), np.float64, len(cells))
+
+
 def _serials_from_python_dates(cells: list[Any]) -> np.ndarray:
     """Serials of ``date``/``datetime``/``Timestamp`` cells (classic xlwings, pandas), blanks as NaN.
 
@@ -394,13 +438,7 @@ def _serials_from_python_dates(cells: list[Any]) -> np.ndarray:
         serials = _serials_vectorised(cells)
         if serials is not None:
             return serials
-    serial_of = dict.fromkeys(cells)
-    if any(getattr(cell, "tzinfo", None) is not None for cell in serial_of):
-        # equal instants in different zones share a key but not a wall-clock time: convert each cell
-        return np.fromiter(map(_python_date_serial, cells), np.float64, len(cells))
-    for cell in serial_of:
-        serial_of[cell] = _python_date_serial(cell)
-    return np.fromiter(map(serial_of.__getitem__, cells), np.float64, len(cells))
+    return _serials_of_distinct_dates(cells, dict.fromkeys(cells))
 
 
 def _serials_vectorised(cells: list[Any]) -> np.ndarray | None:
@@ -413,8 +451,10 @@ def _serials_vectorised(cells: list[Any]) -> np.ndarray | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            index = pd.to_datetime(column, cache=False)  # the cache would hash every distinct value first
-    except (TypeError, ValueError, OverflowError):  # mixed time zones, dates beyond pandas' range
+            # A format no cell text has: pandas takes date objects as they are and refuses text, numbers and
+            # booleans, which go to the general path. No cache: it would hash every distinct value first.
+            index = pd.to_datetime(column, format=_DATE_OBJECTS_ONLY, cache=False)
+    except (TypeError, ValueError, OverflowError):  # not all dates, mixed time zones, beyond pandas' range
         return None
     if index.tz is not None:  # aware datetimes count at their own wall-clock time: value by value
         return None

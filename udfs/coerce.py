@@ -88,6 +88,13 @@ def flatten(value: Any, name: str) -> list[Any]:
     return [value]
 
 
+def _cells_to_read(value: Any, name: str) -> list[Any]:
+    """:func:`flatten` for a reader that never changes the cells: a flat list is used as it is, not copied."""
+    if type(value) is list and not (value and isinstance(value[0], (list, tuple, np.ndarray))):
+        return value
+    return flatten(value, name)
+
+
 def _as_row(row: Any, name: str) -> Iterable[Any]:
     if isinstance(row, (list, tuple, np.ndarray)):
         return row
@@ -165,7 +172,7 @@ def _cell_number(cell: Any, name: str, index: int | None) -> float:
 
 def number_array(value: Any, name: str) -> np.ndarray:
     """A range as a float array, blanks as NaN. Text, TRUE/FALSE and dates raise; errors propagate."""
-    cells = flatten(value, name)
+    cells = _cells_to_read(value, name)
     kinds = set(map(type, cells))
     if kinds <= _FAST_TYPES:
         try:
@@ -333,7 +340,7 @@ def date_array(value: Any, name: str) -> np.ndarray:
     """
     if getattr(getattr(value, "dtype", None), "kind", "") == "M":  # numpy/pandas datetime column
         return _serials_from_datetime64(np.asarray(value).ravel().astype("datetime64[us]"))
-    cells = flatten(value, name)
+    cells = _cells_to_read(value, name)
     serials = _serials_by_first_cells(cells, name)
     if serials is not None:
         pass

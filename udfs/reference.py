@@ -111,7 +111,7 @@ def render_reference() -> str:
         "- Errors: zero denominator `#DIV/0!`; wrong type or ranges of different lengths `#VALUE!`; a value",
         "  outside its domain `#NUM!`; nothing to compute `#N/A`; an error inside an input propagates.",
         "- Functions marked with `[criteria_range1, criterion1, ...]` take COUNTIFS-style pairs to select rows:",
-        "  `\"Alice\"`, `\"<>Lost\"`, `\">=1,000\"`, `\">=2024-01-31\"`, wildcards `*` `?` and `~` (matched in",
+        '  `"Alice"`, `"<>Lost"`, `">=1,000"`, `">=2024-01-31"`, wildcards `*` `?` and `~` (matched in',
         "  linear time, whole cell, case-insensitive). A criterion written as a day-first date is `#VALUE!`.",
         "",
         "## Index",

@@ -48,13 +48,13 @@ def span_seconds(starts: np.ndarray, ends: np.ndarray, what: str, end_name: str)
 
     An end before its start is ``#NUM!`` naming the row: a negative duration is a data error.
     """
-    both = ~(np.isnan(starts) | np.isnan(ends))
-    if not both.any():
+    seconds = whole_seconds(ends - starts)  # NaN where either date is missing
+    both = ~np.isnan(seconds)
+    spans = seconds[both]
+    if not spans.size:
         raise NothingToCompute(f"no row has both dates for {what}")
-    spans = whole_seconds(ends[both] - starts[both])
-    negative = np.flatnonzero(spans < 0)
-    if negative.size:
-        row = int(np.flatnonzero(both)[negative[0]]) + 1
+    if spans.min() < 0:
+        row = int(np.flatnonzero(both)[np.flatnonzero(spans < 0)[0]]) + 1
         raise OutOfDomain(f"{end_name} is before its start date in row {row} of the selected rows")
     return spans
 

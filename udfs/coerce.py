@@ -15,6 +15,7 @@ import datetime as dt
 import itertools
 import math
 import re
+import warnings
 from collections.abc import Iterable
 from numbers import Real
 from typing import Any
@@ -30,6 +31,11 @@ _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _FIRST_REAL_SERIAL = 61  # 1900-03-01; Excel counts a 29 Feb 1900 that never was, as serial 60
 _LAST_SERIAL = 2958466.0  # 10000-01-01: Excel's dates end with 9999-12-31
 _SECONDS_PER_DAY = 86400.0
+_MICROSECONDS_PER_DAY = _SECONDS_PER_DAY * 1e6
+_MICROSECOND = dt.timedelta(microseconds=1)
+_EPOCH_TICKS = int(np.datetime64(_EXCEL_EPOCH, "us").view(np.int64))
+_NAT_TICKS = int(np.datetime64("NaT", "us").view(np.int64))
+_NESTED_TYPES = (list, tuple, np.ndarray, dict, set)
 
 
 def is_blank(value: Any) -> bool:
@@ -80,6 +86,13 @@ def flatten(value: Any, name: str) -> list[Any]:
     if isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
         return flatten(list(value), name)
     return [value]
+
+
+def _cells_to_read(value: Any, name: str) -> list[Any]:
+    """:func:`flatten` for a reader that never changes the cells: a flat list is used as it is, not copied."""
+    if type(value) is list and not (value and isinstance(value[0], (list, tuple, np.ndarray))):
+        return value
+    return flatten(value, name)
 
 
 def _as_row(row: Any, name: str) -> Iterable[Any]:
@@ -159,7 +172,7 @@ def _cell_number(cell: Any, name: str, index: int | None) -> float:
 
 def number_array(value: Any, name: str) -> np.ndarray:
     """A range as a float array, blanks as NaN. Text, TRUE/FALSE and dates raise; errors propagate."""
-    cells = flatten(value, name)
+    cells = _cells_to_read(value, name)
     kinds = set(map(type, cells))
     if kinds <= _FAST_TYPES:
         try:
@@ -167,7 +180,8 @@ def number_array(value: Any, name: str) -> np.ndarray:
         except OverflowError:
             raise OutOfDomain(f"{name} holds a number too large for Excel") from None
     else:
-        _reject_nested(cells, name)
+        if any(issubclass(k, _NESTED_TYPES) for k in kinds):
+            _reject_nested(cells, name)
         array = np.fromiter((_cell_number(c, name, i) for i, c in enumerate(cells)), np.float64, len(cells))
     if np.isinf(array).any():
         raise OutOfDomain(f"{name} holds an infinite number")
@@ -216,8 +230,7 @@ def serial_from_datetime(value: dt.date | dt.datetime) -> float:
         value = dt.datetime(value.year, value.month, value.day)
     if value.tzinfo is not None:
         value = value.replace(tzinfo=None)
-    delta = value - _EXCEL_EPOCH
-    serial = delta.days + delta.seconds / _SECONDS_PER_DAY + delta.microseconds / (_SECONDS_PER_DAY * 1e6)
+    serial = (value - _EXCEL_EPOCH) // _MICROSECOND / _MICROSECONDS_PER_DAY  # as numpy does for a column
     return serial - 1 if serial < _FIRST_REAL_SERIAL else serial
 
 
@@ -327,57 +340,166 @@ def date_array(value: Any, name: str) -> np.ndarray:
     """
     if getattr(getattr(value, "dtype", None), "kind", "") == "M":  # numpy/pandas datetime column
         return _serials_from_datetime64(np.asarray(value).ravel().astype("datetime64[us]"))
-    cells = flatten(value, name)
-    kinds = set(map(type, cells))
-    if kinds <= _FAST_TYPES:
+    cells = _cells_to_read(value, name)
+    serials = _serials_by_first_cells(cells, name)
+    if serials is not None:
+        pass
+    elif (kinds := set(map(type, cells))) <= _FAST_TYPES:
         try:
             serials = np.array(cells, dtype=np.float64)
         except OverflowError:
             raise OutOfDomain(f"{name} holds a number too large to be a date") from None
-    elif all(k is type(None) or issubclass(k, dt.date) for k in kinds) and not any(
-        getattr(c, "tzinfo", None) for c in cells
-    ):
+    elif _all_dates(kinds):
         serials = _serials_from_python_dates(cells)
+    elif kinds <= {str, type(None)}:
+        serials = _serials_from_text(cells, name)
     else:
-        _reject_nested(cells, name)
+        if any(issubclass(k, _NESTED_TYPES) for k in kinds):
+            _reject_nested(cells, name)
         serials = _serials_cell_by_cell(cells, name)
-    present = serials[~np.isnan(serials)]
-    if present.size and (present.min() < 0 or present.max() >= _LAST_SERIAL):
+    if serials.size and (np.fmin.reduce(serials) < 0 or np.fmax.reduce(serials) >= _LAST_SERIAL):
         raise OutOfDomain(f"{name} holds a number outside Excel's dates (serial 0 to 2958465)")
     return serials
 
 
 def _serials_from_datetime64(stamps: np.ndarray) -> np.ndarray:
     """Vectorised serials of naive timestamps (the classic xlwings and pandas case); NaT becomes NaN."""
-    missing = np.isnat(stamps)
-    offset = (stamps - np.datetime64(_EXCEL_EPOCH, "us")).astype(np.int64)
-    serials = offset / (_SECONDS_PER_DAY * 1e6)
-    serials[serials < _FIRST_REAL_SERIAL] -= 1
-    serials[missing] = np.nan
+    ticks = stamps.astype("datetime64[us]", copy=False).view(np.int64)
+    serials = (ticks - _EPOCH_TICKS) / _MICROSECONDS_PER_DAY
+    missing = ticks == _NAT_TICKS
+    if missing.any():
+        np.copyto(serials, np.nan, where=missing)
+    early = serials < _FIRST_REAL_SERIAL  # Excel's fictitious 29 Feb 1900 shifts the serials before it
+    if early.any():
+        np.subtract(serials, 1, out=serials, where=early)
     return serials
 
 
-def _serials_from_python_dates(cells: list[Any]) -> np.ndarray:
-    """Serials of naive ``date``/``datetime``/``Timestamp`` cells (classic xlwings), blanks as NaN.
+#: Columns of mostly distinct Python datetimes at least this long convert in one call through pandas (when
+#: installed: classic xlwings hands dates over as datetimes); shorter ones are not worth importing it for.
+VECTORISED_DATES_FROM = 50_000
+_DATE_OBJECTS_ONLY = "\x01%Y-%m-%d\x01"
+_SAMPLE = 4096
 
-    Real columns repeat their dates (two years are 730 days), so each distinct value is converted once.
-    """
-    epoch, epoch_day = _EXCEL_EPOCH, _EXCEL_EPOCH.toordinal()
 
-    def serial(cell: Any) -> float:
-        if cell is None:
-            return math.nan
-        if not isinstance(cell, dt.datetime):
-            return float(cell.toordinal() - epoch_day)
-        return (cell - epoch).total_seconds() / _SECONDS_PER_DAY
-
-    distinct = set(cells)
-    if len(distinct) * 4 < len(cells):
-        serial_of = {cell: serial(cell) for cell in distinct}
-        serials = np.fromiter(map(serial_of.__getitem__, cells), np.float64, len(cells))
+def _python_date_serial(cell: Any) -> float:
+    """Serial of one ``date``/``datetime``/``Timestamp`` cell (an aware one at its wall-clock time), NaN if blank."""
+    if cell is None or _is_pandas_missing(cell):
+        return math.nan
+    if not isinstance(cell, dt.datetime):
+        serial = float(cell.toordinal() - _EXCEL_EPOCH.toordinal())
     else:
-        serials = np.fromiter(map(serial, cells), np.float64, len(cells))
-    serials[serials < _FIRST_REAL_SERIAL] -= 1
+        serial = (cell.replace(tzinfo=None) - _EXCEL_EPOCH) // _MICROSECOND / _MICROSECONDS_PER_DAY
+    return serial - 1 if serial < _FIRST_REAL_SERIAL else serial
+
+
+def _all_dates(kinds: set[type]) -> bool:
+    return all(kind is type(None) or issubclass(kind, dt.date) for kind in kinds)
+
+
+def _serials_by_first_cells(cells: list[Any], name: str) -> np.ndarray | None:
+    """Serials of a column of datetimes, or of text whose values repeat, or None for other columns.
+
+    Decided on the first cells, so that the types are not checked cell by cell: values that repeat (whole
+    days) are converted and checked once per distinct value; distinct datetimes go to pandas in one call,
+    which refuses anything but a date. Numbers and whatever is refused take the general path.
+    """
+    sample = cells[:_SAMPLE]
+    kinds = set(map(type, sample))
+    if kinds <= _FAST_TYPES:
+        return None
+    repeated = len(set(sample)) * 4 <= len(sample)
+    if kinds <= {str, type(None)}:
+        return _serials_cell_by_cell(cells, name) if repeated else None
+    if not _all_dates(kinds):
+        return None
+    if not repeated:
+        return _serials_vectorised(cells) if len(cells) >= VECTORISED_DATES_FROM else None
+    try:
+        serial_of = dict.fromkeys(cells)
+    except TypeError:  # an unhashable cell further down
+        return None
+    if not _all_dates(set(map(type, serial_of))):
+        return None
+    return _serials_of_distinct_dates(cells, serial_of)
+
+
+def _serials_of_distinct_dates(cells: list[Any], serial_of: dict[Any, Any]) -> np.ndarray:
+    """Serials of date cells through a dictionary of their distinct values (filled here)."""
+    if any(getattr(cell, "tzinfo", None) is not None for cell in serial_of):
+        # equal instants in different zones share a key but not a wall-clock time: convert each cell
+        return np.fromiter(map(_python_date_serial, cells), np.float64, len(cells))
+    for cell in serial_of:
+        serial_of[cell] = _python_date_serial(cell)
+    return np.fromiter(map(serial_of.__getitem__, cells), np.float64, len(cells))
+
+
+def _serials_from_python_dates(cells: list[Any]) -> np.ndarray:
+    """Serials of ``date``/``datetime``/``Timestamp`` cells (classic xlwings, pandas), blanks as NaN.
+
+    Real columns repeat their dates (two years are 730 days), so each distinct value is converted once. A long
+    column of distinct timestamps converts in one vectorised call instead of a million Python ones.
+    """
+    sample = cells[:_SAMPLE]
+    if len(cells) >= VECTORISED_DATES_FROM and len(set(sample)) * 4 > len(sample):
+        serials = _serials_vectorised(cells)
+        if serials is not None:
+            return serials
+    return _serials_of_distinct_dates(cells, dict.fromkeys(cells))
+
+
+def _serials_vectorised(cells: list[Any]) -> np.ndarray | None:
+    """Serials of datetime cells through ``pandas.DatetimeIndex``; None when pandas is missing or declines."""
+    try:
+        import pandas as pd
+    except ImportError:  # Pyodide without pandas: the per-value path is still correct
+        return None
+    column = np.fromiter(cells, dtype=object, count=len(cells))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            # A format no cell text has: pandas takes date objects as they are and refuses text, numbers and
+            # booleans, which go to the general path. No cache: it would hash every distinct value first.
+            index = pd.to_datetime(column, format=_DATE_OBJECTS_ONLY, cache=False)
+    except (TypeError, ValueError, OverflowError):  # not all dates, mixed time zones, beyond pandas' range
+        return None
+    if index.tz is not None:  # aware datetimes count at their own wall-clock time: value by value
+        return None
+    return _serials_from_datetime64(index.to_numpy())
+
+
+#: strptime formats of the ISO text a long column may be parsed with in one call, by the text's length.
+_ISO_FORMATS = {10: "%Y-%m-%d", 16: "%Y-%m-%d{}%H:%M", 19: "%Y-%m-%d{}%H:%M:%S"}
+
+
+def _serials_from_text(cells: list[Any], name: str) -> np.ndarray:
+    """Serials of a column of text (and blanks); a long column of distinct ISO date-times in one pandas call.
+
+    The format is read off the first text; any cell that does not fit it exactly (another form, an error
+    value, a word) goes through the cell-by-cell path, which reads or rejects it as for a short column.
+    """
+    sample = cells[:_SAMPLE]
+    first = next((c for c in sample if c), "")
+    template = _ISO_FORMATS.get(len(first))
+    if (
+        len(cells) < VECTORISED_DATES_FROM
+        or template is None
+        or first[4:8:3] != "--"
+        or len(set(sample)) * 4 <= len(sample)
+    ):
+        return _serials_cell_by_cell(cells, name)
+    try:
+        import pandas as pd
+    except ImportError:
+        return _serials_cell_by_cell(cells, name)
+    column = np.fromiter(cells, dtype=object, count=len(cells))
+    stamps = pd.to_datetime(column, format=template.format(first[10:11]), errors="coerce", cache=False).to_numpy()
+    serials = _serials_from_datetime64(stamps.astype("datetime64[us]", copy=False))
+    unread = np.flatnonzero(np.isnat(stamps))
+    unread = unread[np.not_equal(column[unread], None)]
+    cache: dict[str, float] = {}
+    for index in unread.tolist():
+        serials[index] = _cell_serial(cells[index], name, index, cache)
     return serials
 
 
@@ -387,6 +509,9 @@ def _serials_cell_by_cell(cells: list[Any], name: str) -> np.ndarray:
     try:
         distinct = set(cells)
     except TypeError:  # an unhashable cell
+        distinct = None
+    if distinct is None or any(getattr(cell, "tzinfo", None) is not None for cell in distinct):
+        # (equal instants in different zones would share a key but not a wall-clock time)
         return np.fromiter((_cell_serial(c, name, i, cache) for i, c in enumerate(cells)), np.float64, len(cells))
     serial_of = {}
     for cell in distinct:

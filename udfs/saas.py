@@ -233,7 +233,8 @@ def MRR_MOVEMENTS(customers, months, mrr, *criteria):
     above 0 is Contraction; the first month at 0 after a month above 0 is Churn (a subscription that ends on
     31 May churns in June). The table spills: a header row, then the months from the first to the last
     in the data, oldest first, the Month column as the date of the month's first day. The first month's
-    New holds every customer already paying then, so give the rows from the first subscription on.
+    New holds every customer already paying then, so give the rows from the first subscription on, and use
+    criteria to pick customers (segment, owner), not months: cut the waterfall's months from the spilled table.
     """
     rows = _CustomerMonths(customers, months, mrr)
     columns = _movement_columns(rows)

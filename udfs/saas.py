@@ -9,6 +9,7 @@ burn multiple, CAGR, DSO, discounted LTV) are one-line formulas with the guards 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import numpy as np
@@ -185,6 +186,31 @@ def _movement_columns(rows: _CustomerMonths) -> dict[str, np.ndarray]:
     return columns
 
 
+def _movements(customers: list[Any], months: np.ndarray, mrr: np.ndarray) -> tuple[int, int, dict[str, np.ndarray]]:
+    """The first month, the number of months and the movement columns of these rows.
+
+    A sheet that shows the waterfall cell by cell (``MRR_MOVEMENT`` per month and movement) hands over the
+    same rows every time: the last few results are kept, keyed by the rows' exact contents.
+    """
+    try:
+        return _cached_movements(tuple(customers), months.tobytes(), mrr.tobytes())
+    except TypeError:  # an unhashable cell: no caching, the same checks
+        return _movements_of(customers, months, mrr)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_movements(customers: tuple[Any, ...], months: bytes, mrr: bytes) -> tuple[int, int, dict[str, np.ndarray]]:
+    return _movements_of(list(customers), np.frombuffer(months), np.frombuffer(mrr))
+
+
+def _movements_of(customers: list[Any], months: np.ndarray, mrr: np.ndarray) -> tuple[int, int, dict[str, np.ndarray]]:
+    rows = _CustomerMonths(customers, months, mrr)
+    columns = _movement_columns(rows)
+    for column in columns.values():
+        column.setflags(write=False)  # shared by the cached calls
+    return rows.first, rows.span, columns
+
+
 _MRR_ROW_ARGS = {
     "customers": Labels("Customer id or name of each subscription row (one row per customer and month)."),
     "months": Dates("Month of each row: any date in the month (2024-03-01 and 2024-03-31 are both March 2024)."),
@@ -233,13 +259,13 @@ def MRR_MOVEMENTS(customers, months, mrr, *criteria):
     above 0 is Contraction; the first month at 0 after a month above 0 is Churn (a subscription that ends on
     31 May churns in June). The table spills: a header row, then the months from the first to the last
     in the data, oldest first, the Month column as the date of the month's first day. The first month's
-    New holds every customer already paying then, so give the rows from the first subscription on.
+    New holds every customer already paying then, so give the rows from the first subscription on, and use
+    criteria to pick customers (segment, owner), not months: cut the waterfall's months from the spilled table.
     """
-    rows = _CustomerMonths(customers, months, mrr)
-    columns = _movement_columns(rows)
+    first, span, columns = _movements(customers, months, mrr)
     table: list[list[Any]] = [list(MOVEMENT_HEADER)]
-    for index in range(rows.span):
-        table.append([month_serial(rows.first + index), *(float(columns[name][index]) for name in MOVEMENTS)])
+    for index in range(span):
+        table.append([month_serial(first + index), *(float(columns[name][index]) for name in MOVEMENTS)])
     return table
 
 
@@ -279,14 +305,14 @@ def MRR_MOVEMENT(customers, months, mrr, movement, month):
     Same rules and input as MRR_MOVEMENTS. A month before the first or after the last month of the rows is
     #N/A: there is no data for it.
     """
-    rows = _CustomerMonths(customers, months, mrr)
+    first, span, columns = _movements(customers, months, mrr)
     wanted = int(month_numbers(np.array([month]))[0])
-    if not rows.first <= wanted <= rows.last:
+    if not first <= wanted < first + span:
         raise NothingToCompute(
-            f"month {_month_text(wanted)} is outside the rows' months ({_month_text(rows.first)} to"
-            f" {_month_text(rows.last)})"
+            f"month {_month_text(wanted)} is outside the rows' months ({_month_text(first)} to"
+            f" {_month_text(first + span - 1)})"
         )
-    return float(_movement_columns(rows)[movement][wanted - rows.first])
+    return float(columns[movement][wanted - first])
 
 
 _COHORT_METHODS = {

@@ -120,15 +120,20 @@ def builder_spec(team: str):  # noqa: ANN201 - a TeamSpec
 
 @pytest.mark.parametrize("by,column", [("team", "Team"), ("region", "Region")])
 def test_split_by_team_and_region(by: str, column: str) -> None:
+    """Deals by their own Team/Region column; Subscriptions and Tickets through their CSM's or agent's row in
+    Reps; every row lands in exactly one part."""
     data = {name: frames()[name] for name in ("Deals", "Reps", "Customers", "Subscriptions", "Tickets")}
     values = sorted(data["Deals"][column].unique())
     parts = split.split_data(data, by, values)
-    for value, own in parts.items():
+    assert parts.left_out == {}
+    home = dict(zip(data["Reps"]["Rep"], data["Reps"][column], strict=True))
+    for value, own in parts.frames.items():
         assert set(own["Deals"][column]) <= {value} and set(own["Reps"][column]) <= {value}
-        if by == "region":
-            kept = set(own["Customers"]["Customer"])
-            assert set(own["Subscriptions"]["Customer"]) <= kept and set(own["Tickets"]["Customer"]) <= kept
-    assert sum(len(own["Deals"]) for own in parts.values()) == len(data["Deals"])
+        assert {home[csm] for csm in own["Subscriptions"]["CSM"]} <= {value}
+        assert {home[agent] for agent in own["Tickets"]["Agent"]} <= {value}
+    assert sum(len(own["Deals"]) for own in parts.frames.values()) == len(data["Deals"])
+    in_values = data["Subscriptions"]["CSM"].map(home).isin(values).sum()
+    assert sum(len(own["Subscriptions"]) for own in parts.frames.values()) == in_values
 
 
 # ---------------------------------------------------------------------------------- existing outputs

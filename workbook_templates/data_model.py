@@ -113,6 +113,45 @@ class Column:
             raise ValueError(f"column {self.name}: allowed values go with type 'category' only")
 
 
+SPLIT_KINDS = ("owner", "team", "region")
+
+
+@dataclass(frozen=True)
+class Split:
+    """How a table's rows are divided among owners, teams and regions (``kpi fill --split``).
+
+    A row belongs to the person its ``person`` column names (a ``Reps.Rep``), and through the Reps table to
+    that person's team and region; a table that holds a team or region itself names that column in ``own``
+    (``{"region": "Region"}``: a deal's region is the deal's own). ``customer``: rows without a person follow
+    their customer, that is the split's rows of Customers. ``scope``: the column saying what ``person`` names
+    in each row (Targets, Forecasts): only "Rep" rows, and "Team" rows in a team split, belong to a split;
+    "Company" and "Source" rows belong to none. A table without a Split (``Table.split`` None) is
+    company-level: none of its rows belongs to one owner, team or region.
+    """
+
+    person: str = ""
+    own: dict[str, str] = field(default_factory=dict)
+    customer: bool = False
+    scope: str = ""
+
+    def __post_init__(self) -> None:
+        unknown = set(self.own) - set(SPLIT_KINDS)
+        if unknown:
+            raise ValueError(f"split by {sorted(unknown)}: choose from {', '.join(SPLIT_KINDS)}")
+
+    def describe(self) -> str:
+        """One line for docs/DATA_MODEL.md."""
+        parts = []
+        if self.person:
+            parts.append(f"by {self.person} (owner; team and region through Reps)")
+        parts += [f"{kind} by its own {column}" for kind, column in self.own.items()]
+        if self.customer:
+            parts.append("otherwise with its customer (Customers)")
+        if self.scope:
+            parts.append(f"only rows whose {self.scope} is Rep (or Team in a team split)")
+        return "; ".join(parts)
+
+
 @dataclass(frozen=True)
 class Table:
     """One table: its columns, the columns that identify a row, and the teams whose templates use it."""
@@ -122,6 +161,7 @@ class Table:
     teams: tuple[str, ...]
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ()
+    split: Split | None = None  # None: company-level, not divided by owner, team or region
     by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -131,6 +171,9 @@ class Table:
         if len(by_name) != len(self.columns):
             raise ValueError(f"table {self.name}: duplicate column names")
         unknown = [t for t in self.teams if t not in TEAMS] + [k for k in self.key if k not in by_name]
+        if self.split is not None:
+            named = [self.split.person, self.split.scope, *self.split.own.values()]
+            unknown += [name for name in named if name and name not in by_name]
         if unknown:
             raise ValueError(f"table {self.name}: unknown team or key column {unknown}")
         object.__setattr__(self, "by_name", by_name)
@@ -192,6 +235,7 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column("ReferralHire", "bool", "Hired through an employee referral."),
         ),
         key=("Rep",),
+        split=Split(person="Rep", own={"team": "Team", "region": "Region"}),
     ),
     Table(
         "Leads",
@@ -227,6 +271,7 @@ _TABLE_LIST: tuple[Table, ...] = (
             ),
         ),
         key=("LeadId",),
+        split=Split(person="Owner", own={"region": "Region"}),
     ),
     Table(
         "Deals",
@@ -290,6 +335,7 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column("Referral", "bool", "The deal came from a referral (Source is Referral)."),
         ),
         key=("DealId",),
+        split=Split(person="Owner", own={"team": "Team", "region": "Region"}),
     ),
     Table(
         "Activities",
@@ -316,6 +362,7 @@ _TABLE_LIST: tuple[Table, ...] = (
                 references=_CUSTOMER,
             ),
         ),
+        split=Split(person="Owner", own={"team": "Team"}),
     ),
     Table(
         "Customers",
@@ -341,6 +388,7 @@ _TABLE_LIST: tuple[Table, ...] = (
             ),
         ),
         key=("Customer",),
+        split=Split(person="CSM", own={"region": "Region"}),
     ),
     Table(
         "Subscriptions",
@@ -360,6 +408,7 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column("ChurnedMRR", "money", "MRR lost by cancellation (positive number).", minimum=0),
         ),
         key=("Customer", "Month"),
+        split=Split(person="CSM", customer=True),
     ),
     Table(
         "Tickets",
@@ -397,6 +446,7 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column("Agent", "text", "Support agent.", references=_REP),
         ),
         key=("TicketId",),
+        split=Split(person="Agent", customer=True),
     ),
     Table(
         "NpsResponses",
@@ -408,6 +458,7 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column("Score", "integer", "Likelihood to recommend, 0-10.", minimum=0, maximum=10),
             _cat("Segment", SEGMENTS, "Customer segment."),
         ),
+        split=Split(customer=True),
     ),
     Table(
         "Targets",
@@ -436,6 +487,7 @@ _TABLE_LIST: tuple[Table, ...] = (
             ),
         ),
         key=("Month", "Scope", "Owner", "Metric"),
+        split=Split(person="Owner", scope="Scope"),
     ),
     Table(
         "Forecasts",
@@ -450,6 +502,7 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column("Actual", "money", "Actual bookings.", minimum=0),
         ),
         key=("Month", "Scope", "Owner"),
+        split=Split(person="Owner", scope="Scope"),
     ),
     Table(
         "Training",
@@ -465,6 +518,7 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column("Completed", "bool", "Completed the course."),
             Column("Passed", "bool", "Passed the course assessment."),
         ),
+        split=Split(person="Rep"),
     ),
     Table(
         "Coaching",
@@ -477,6 +531,7 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column("Hours", "number", "Length in hours.", minimum=0),
             _cat("Topic", COACHING_TOPICS, "Focus of the session."),
         ),
+        split=Split(person="Rep"),
     ),
     Table(
         "Content",
@@ -503,6 +558,7 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column("Rep", "text", "Respondent.", references=_REP),
             Column("MoraleScore", "integer", "Morale, 1 (very low) to 10 (very high).", minimum=1, maximum=10),
         ),
+        split=Split(person="Rep"),
     ),
     Table(
         "ProcessReviews",
@@ -721,6 +777,11 @@ def render_markdown() -> str:
         ]
         if t.key:
             lines.append(f"Key: {', '.join(t.key)}.")
+        lines.append(
+            f"Split (`kpi fill --split`): {t.split.describe()}."
+            if t.split
+            else "Split (`kpi fill --split`): company-level, not divided by owner, team or region."
+        )
         lines += [
             "",
             "| Column | Type | Required | Allowed values | Description |",

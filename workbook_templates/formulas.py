@@ -311,6 +311,25 @@ def structured_references(formula: str) -> set[tuple[str, str]]:
     return {(ref.table, column) for ref in refs for column in ref.columns or ("",)}
 
 
+def criteria_literals(formula: str) -> set[tuple[str, str, str]]:
+    """``(table, column, text)`` of each criteria pair written as a structured reference followed by a text
+    literal (``Targets[Scope],"Company"``), in any function call of the formula."""
+    found = set()
+    for node in _walk(parse(formula)):
+        if not isinstance(node, Call):
+            continue
+        for ref, literal in itertools.pairwise(node.args):
+            if (
+                isinstance(ref, Ref)
+                and ref.kind == "table"
+                and len(ref.columns) == 1
+                and isinstance(literal, Literal)
+                and isinstance(literal.value, str)
+            ):
+                found.add((ref.table, ref.columns[0], literal.value))
+    return found
+
+
 def number_literals(formula: str) -> list[float]:
     """The number literals of a formula in order of appearance (``-2`` is the literal 2, negated)."""
     return [n.value for n in _walk(parse(formula)) if isinstance(n, Literal) and type(n.value) is float]
@@ -966,6 +985,7 @@ _EAGER: dict[str, tuple[int, int, _Builtin]] = {
     "DAY": (1, 1, lambda ev, a: float(_year_month_day(a[0])[2])),
     "ABS": (1, 1, lambda ev, a: abs(_number(a[0]))),
     "ROUND": (2, 2, lambda ev, a: _round(_number(a[0]), math.trunc(_number(a[1])))),
+    "NA": (0, 0, lambda ev, a: ExcelError("#N/A")),
 }
 _LAZY = {"IF": (2, 3), "IFERROR": (2, 2), "IFNA": (2, 2)}  # arguments evaluated only when needed
 

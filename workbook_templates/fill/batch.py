@@ -25,11 +25,11 @@ import pandas as pd
 
 from .. import builder
 from ..messages import messages
-from ..spec import TEAM_ORDER, load
+from ..spec import TEAM_ORDER, TeamSpec, load
 from .cached_values import partial_path, sheet_parts
 from .sources import BadRow
-from .split import split_data, split_values
-from .write import FillResult, fill_file
+from .split import Coverage, Gaps, coverage, gaps, split_data, split_values
+from .write import FillResult, Marks, fill_file
 
 _RESERVED = {"CON", "PRN", "AUX", "NUL", "CLOCK$"} | {f"{p}{n}" for p in ("COM", "LPT") for n in "0123456789¹²³"}
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
@@ -87,6 +87,9 @@ class Job:
     split_value: str | None = None
     period: tuple[dt.date, dt.date] | None = None
     skipped: list[BadRow] = field(default_factory=list)
+    coverage: Coverage | None = None
+    gaps: Gaps = field(default_factory=Gaps)
+    marks: Marks = field(default_factory=Marks)
 
 
 def plan(
@@ -100,7 +103,8 @@ def plan(
     skipped: Sequence[BadRow] = (),
     template_root: Path = builder.BUILT_DIR,
 ) -> list[Job]:
-    """The jobs of a fill: ``OUT/<team>.xlsx``, or ``OUT/<team>/<value>.xlsx`` per split value."""
+    """The jobs of a fill: ``OUT/<team>.xlsx``, or ``OUT/<team>/<value>.xlsx`` per split value. Each job
+    knows what its workbook covers (:class:`Coverage`) and which KPIs it cannot show (:class:`Gaps`)."""
     out_dir = Path(out_dir)
     jobs = []
     for team in teams:
@@ -111,15 +115,50 @@ def plan(
         own = {name: data[name] for name in spec.tables if name in data}
         bad = [row for row in skipped if row.table in spec.tables]
         if split is None:
-            jobs.append(Job(team, template, out_dir / f"{team}.xlsx", own, None, period, bad))
+            cover = coverage(spec, list(own))
+            job = Job(team, template, out_dir / f"{team}.xlsx", own, None, period, bad, cover, gaps(spec, cover))
+            job.marks = marks_for(spec, job, lang)
+            jobs.append(job)
             continue
         start = period[0] if period else builder.DEFAULT_PERIOD[0]
-        values = split_values(spec, own, split, start)
+        values = split_values(spec, own, split, start, context=data)
         names = safe_names(values)
-        for value, frames in split_data(own, split, values).items():
+        parts = split_data(own, split, values, context=data)
+        for value, frames in parts.frames.items():
             destination = out_dir / team / f"{names[value]}.xlsx"
-            jobs.append(Job(team, template, destination, frames, value, period, bad))
+            cover = coverage(spec, list(own), split, value, parts.left_out)
+            job = Job(team, template, destination, frames, value, period, bad, cover, gaps(spec, cover))
+            job.marks = marks_for(spec, job, lang)
+            jobs.append(job)
     return jobs
+
+
+def marks_for(spec: TeamSpec, job: Job, lang: str) -> Marks:
+    """What the job's workbook says besides its data, in its language: what it covers (About sheet), why a
+    KPI has no value, which targets are not the split's own."""
+    msg = messages(lang)
+    cover = job.coverage or coverage(spec, list(job.data))
+    split_name = msg[f"fill.split_{cover.split}"] if cover.split else ""
+    about = [msg["fill.covers_heading"]]
+    if cover.split is None:
+        about.append(msg["fill.covers_all"])
+    else:
+        line = msg["fill.covers_split"].format(split=split_name, value=cover.value)
+        about.append(line[:1].upper() + line[1:])
+    if cover.missing:
+        about.append(msg["fill.covers_missing"].format(tables=", ".join(cover.missing)))
+    if cover.left_out:
+        about.append(msg["fill.covers_left_out"].format(split=split_name, tables=", ".join(cover.left_out)))
+    no_value = {
+        key: msg[f"fill.reason.{gap.reason}"].format(table=gap.table, split=split_name)
+        for key, gap in job.gaps.kpis.items()
+    }
+    targets: dict[str, tuple[str | None, str]] = {
+        key: (None, msg["fill.reason.team_target"].format(split=split_name)) for key in job.gaps.no_target
+    }
+    for key, formula in job.gaps.own_target.items():
+        targets[key] = (formula, msg["fill.reason.own_target"].format(split=split_name))
+    return Marks(about=about, no_value=no_value, targets=targets)
 
 
 def is_complete(path: str | Path) -> bool:
@@ -147,6 +186,7 @@ def run_job(job: Job) -> FillResult:
             period_range=job.period,
             skipped=job.skipped,
             split_value=job.split_value,
+            marks=job.marks,
         )
     except Exception as error:  # reported in the summary; the other workbooks go on
         return FillResult(

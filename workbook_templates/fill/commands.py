@@ -22,6 +22,7 @@ from rich.table import Table
 from .. import sample_data
 from ..messages import LANGUAGES
 from ..spec import TEAM_ORDER
+from ..spec import load as load_spec
 from . import batch, refresh, sources
 from .split import SPLITS
 from .write import FillResult
@@ -103,6 +104,7 @@ unless --skip-bad-rows.
     )
     results = _run(jobs_list, jobs, force)
     _summary(results, loaded.notes, loaded.skipped)
+    _coverage(jobs_list)
     _exit(results)
 
 
@@ -298,6 +300,36 @@ def _summary(results: Sequence[FillResult], notes: Sequence[str], skipped: Seque
     for note in dict.fromkeys(notes):
         console.print(f"[yellow]Note:[/] {note}", soft_wrap=True)
     _print_skipped(skipped)
+
+
+def _coverage(jobs: Sequence[batch.Job]) -> None:
+    """Per team: the tables it needs that were not given, the tables a split could not divide, and how
+    many KPIs show #N/A because of them."""
+    by_team: dict[str, list[batch.Job]] = {}
+    for job in jobs:
+        by_team.setdefault(job.team, []).append(job)
+    for team, team_jobs in by_team.items():
+        cover = team_jobs[0].coverage
+        if cover is None:
+            continue
+        kpis = len(load_spec(team).kpis)
+        missing_kpis = max(sum(g.reason == "missing" for g in j.gaps.kpis.values()) for j in team_jobs)
+        if cover.missing:
+            console.print(
+                f"[yellow]Not given for {team}:[/] {', '.join(cover.missing)}; {missing_kpis} of {kpis} KPIs "
+                "show #N/A (the About sheet and the KPI notes say why).",
+                soft_wrap=True,
+            )
+        left_out = {table for j in team_jobs if j.coverage for table in j.coverage.left_out}
+        split_kpis = max(sum(g.reason != "missing" for g in j.gaps.kpis.values()) for j in team_jobs)
+        if cover.split and split_kpis:
+            tables = {g.table for j in team_jobs for g in j.gaps.kpis.values() if g.reason != "missing"}
+            console.print(
+                f"[yellow]Company-level, not divided by {cover.split} for {team}:[/] "
+                f"{', '.join(sorted(left_out | tables))}; {split_kpis} of {kpis} KPIs show #N/A in each "
+                f"{cover.split}'s workbook (the KPI notes say why).",
+                soft_wrap=True,
+            )
 
 
 def _shown_path(path: Path) -> str:

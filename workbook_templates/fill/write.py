@@ -35,6 +35,7 @@ import openpyxl
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.indexed_list import IndexedList
@@ -191,6 +192,73 @@ def _fill_scorecard(workbook: Workbook, spec: TeamSpec, info: Mapping[str, str],
     return len(people)
 
 
+# ------------------------------------------------------------------------------------------- marks
+
+
+@dataclass
+class Marks:
+    """What a fill adds to a workbook besides its data.
+
+    ``about``: lines added to the About sheet (what the workbook covers). ``no_value``: KPI key -> why it has
+    no value; its cells on the KPI, scorecard and trend sheets become ``=NA()`` (status empty) and the KPI
+    sheet's note column says why. ``targets``: KPI key -> (formula of its target, or None for no target;
+    the note). ``properties``: custom document properties (the inputs' fingerprint).
+    """
+
+    about: list[str] = field(default_factory=list)
+    no_value: dict[str, str] = field(default_factory=dict)
+    targets: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+    properties: dict[str, str] = field(default_factory=dict)
+
+
+NOT_AVAILABLE = "=NA()"
+
+
+def apply_marks(workbook: Workbook, spec: TeamSpec, marks: Marks) -> None:
+    """Write ``marks`` into a filled template (after its scorecard rows)."""
+    info = template_info(workbook)
+    msg = messages(info["KpiLanguage"])
+    keys = [kpi.key for kpi in spec.kpis]
+    kpi_sheet = workbook[msg["sheet.kpis"]]
+    if marks.no_value or marks.targets:
+        header = kpi_sheet.cell(row=FIRST_ROW - 1, column=9, value=msg["fill.note"])
+        header.fill, header.font = HEADER_FILL, HEADER_FONT
+    for key, note in marks.no_value.items():
+        row = FIRST_ROW + keys.index(key)
+        kpi_sheet.cell(row=row, column=3).value = NOT_AVAILABLE
+        write_value(kpi_sheet.cell(row=row, column=9), note)
+    for key, (formula, note) in marks.targets.items():
+        row = FIRST_ROW + keys.index(key)
+        target = _input_cell(workbook, f"Target_{key}")
+        target.value = formula
+        write_value(target.parent.cell(row=target.row, column=3), note)
+        if formula is None:
+            kpi_sheet.cell(row=row, column=4).value = None
+        write_value(kpi_sheet.cell(row=row, column=9), note)
+    if marks.no_value:
+        _no_value_columns(workbook, msg["sheet.scorecard"], [k.key for k in spec.scorecard_kpis], 2, marks.no_value)
+        _no_value_columns(workbook, msg["sheet.trend"], [k.key for k in spec.trend_kpis], 4, marks.no_value)
+    if marks.about:
+        about = workbook[msg["sheet.about"]]
+        start = about.max_row + 2
+        for offset, line in enumerate(marks.about):
+            write_value(about.cell(row=start + offset, column=1), line)
+        about.cell(row=start, column=1).font = Font(bold=True)
+    for name, value in marks.properties.items():
+        workbook.custom_doc_props.append(StringProperty(name=name, value=value))
+
+
+def _no_value_columns(workbook: Workbook, title: str, keys: list[str], first: int, no_value: Mapping[str, str]) -> None:
+    """``=NA()`` in every formula cell of the columns of ``keys`` (from column ``first``) on sheet ``title``."""
+    if title not in workbook.sheetnames:
+        return
+    ws = workbook[title]
+    columns = {first + index for index, key in enumerate(keys) if key in no_value}
+    for (row, column), cell in list(ws._cells.items()):  # _cells: iter_rows() would add blank cells
+        if column in columns and row >= FIRST_ROW and cell.data_type == "f":
+            cell.value = NOT_AVAILABLE
+
+
 # ------------------------------------------------------------------------------------ skipped rows
 
 
@@ -280,6 +348,7 @@ class _Reusable:
         }
         self.formats = {ws.title: copy.copy(ws.sheet_format) for ws in workbook.worksheets}  # a save sets outlines
         self.styles = {name: list(getattr(workbook, name)) for name in _STYLE_LISTS}
+        self.properties = list(workbook.custom_doc_props.props)
 
     @classmethod
     def workbook_of(cls, path: Path) -> Workbook:
@@ -292,6 +361,7 @@ class _Reusable:
         return reusable.workbook
 
     def restore(self) -> None:
+        self.workbook.custom_doc_props.props = list(self.properties)
         for name in [n for n in self.workbook.sheetnames if n not in self.sheets]:
             del self.workbook[name]
         for name, items in self.styles.items():  # styles a fill added (the skipped-rows sheet's)
@@ -317,10 +387,12 @@ def fill_file(
     period_range: tuple[dt.date, dt.date] | None = None,
     skipped: Sequence[Any] = (),
     split_value: str | None = None,
+    marks: Marks | None = None,
 ) -> FillResult:
     """Write ``destination``: ``template`` filled with ``data`` (frames of the data model's tables), every
     formula stored with its value. ``period_range`` sets the Inputs period; ``skipped`` (bad rows left out)
-    become a "Skipped rows" sheet. The file appears complete or not at all (see ``cached_values.finish``)."""
+    become a "Skipped rows" sheet; ``marks`` what the workbook covers (see :class:`Marks`). The file appears
+    complete or not at all (see ``cached_values.finish``)."""
     started = time.perf_counter()
     template = Path(template).resolve()
     workbook = _Reusable.workbook_of(template)
@@ -329,6 +401,8 @@ def fill_file(
     if period_range is not None:
         set_period(workbook, *period_range)
     people = _fill_scorecard(workbook, spec, info, data)
+    if marks is not None:
+        apply_marks(workbook, spec, marks)
     if skipped:
         write_skipped_rows(workbook, skipped)
     tables = {name: _table_data(workbook, name, data.get(name)) for name in spec.tables}

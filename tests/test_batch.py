@@ -186,7 +186,7 @@ def test_interrupted_fill_completes_on_the_next_run(tmp_path: Path) -> None:
         assert isinstance(workbook["KPIs"].cell(builder.FIRST_ROW, 3).value, float | int)
     for name, content in before.items():
         assert (out / "sales" / name).read_bytes() == content  # kept, not redone
-    assert f"kept (already complete): {len(before)}" in rerun.stdout.replace("\n", " ")
+    assert f"kept (same inputs): {len(before)}" in rerun.stdout.replace("\n", " ")
 
 
 # ------------------------------------------------------------------------------------------ commands

@@ -269,3 +269,51 @@ def test_leadership_from_deals_alone_shows_na_where_finance_is_needed(tmp_path: 
     assert not any(row["status"] == "On track" and row["value"] == 0 for row in rows.values())
     about = about_text(tmp_path / "out" / "leadership.xlsx")
     assert "Not given" in about and "Finance" in about
+
+
+# ------------------------------------------------------------------------------------------------ re-runs
+
+
+def test_a_second_fill_with_half_the_deals_is_refused_naming_the_difference(tmp_path: Path) -> None:
+    """Next month's command into last month's folder: never "kept" with the old numbers and exit 0."""
+    first_data = sales_data(tmp_path / "first")
+    out = tmp_path / "out"
+    first = invoke("fill", "sales", "--data", first_data, "--out", out, "--period", *PERIOD)
+    assert first.exit_code == 0, first.output
+    before = (out / "sales.xlsx").read_bytes()
+    # The same command again: the same inputs, kept (a run that was interrupted completes what is missing).
+    same = invoke("fill", "sales", "--data", first_data, "--out", out, "--period", *PERIOD)
+    assert same.exit_code == 0 and "kept (same inputs): 1" in " ".join(same.output.split())
+    # Half the deals (the first two of four APAC deals and no EMEA deal):
+    half = sales_data(tmp_path / "half")
+    table("Deals", DEALS[:2]).to_csv(half / "Deals.csv", index=False, date_format="%Y-%m-%d")
+    refused = invoke("fill", "sales", "--data", half, "--out", out, "--period", *PERIOD)
+    output = " ".join(refused.output.split())
+    assert refused.exit_code == 1, refused.output
+    assert "filled from other inputs: the data (the rows read from the files)" in output
+    assert "--force" in output
+    assert (out / "sales.xlsx").read_bytes() == before  # the old workbook untouched
+    # Another period: named with both periods.
+    other_period = invoke("fill", "sales", "--data", first_data, "--out", out, "--period", "2025-07-01", "2025-09-30")
+    assert other_period.exit_code == 1
+    shown = " ".join(other_period.output.split())
+    assert "the period (2025-10-01 to 2025-12-31, now 2025-07-01 to 2025-09-30)" in shown
+    # --force writes the new numbers: bookings of the two deals left, 300,000 + 60,000.
+    forced = invoke("fill", "sales", "--data", half, "--out", out, "--period", *PERIOD, "--force")
+    assert forced.exit_code == 0, forced.output
+    assert kpi_rows(out / "sales.xlsx", "sales")["bookings"]["value"] == pytest.approx(360_000)
+    again = invoke("fill", "sales", "--data", half, "--out", out, "--period", *PERIOD)
+    assert again.exit_code == 0 and "kept (same inputs): 1" in " ".join(again.output.split())
+
+
+def test_another_language_or_split_is_not_kept(tmp_path: Path) -> None:
+    data = sales_data(tmp_path / "data")
+    out = tmp_path / "out"
+    assert invoke("fill", "sales", "--data", data, "--out", out, "--period", *PERIOD).exit_code == 0
+    chinese = invoke("fill", "sales", "--data", data, "--out", out, "--period", *PERIOD, "--lang", "zh-CN")
+    assert chinese.exit_code == 1
+    assert "the language (en, now zh-CN)" in " ".join(chinese.output.split())
+    workbook = openpyxl.load_workbook(out / "sales.xlsx")
+    properties = {p.name: p.value for p in workbook.custom_doc_props.props}
+    assert properties["KpiInputPeriod"] == "2025-10-01 2025-12-31" and properties["KpiInputSplit"] == "none"
+    assert properties["KpiLanguage"] == "en" and len(properties["KpiInputData"]) == 20

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import functools
 import hashlib
+import importlib.metadata
 import os
 import re
 import unicodedata
@@ -26,7 +28,7 @@ import pandas as pd
 from .. import builder
 from ..messages import messages
 from ..spec import TEAM_ORDER, TeamSpec, load
-from .cached_values import partial_path, sheet_parts
+from .cached_values import partial_path, sheet_parts, unescape
 from .sources import BadRow
 from .split import Coverage, Gaps, coverage, gaps, split_data, split_values
 from .write import FillResult, Marks, fill_file
@@ -118,6 +120,7 @@ def plan(
             cover = coverage(spec, list(own))
             job = Job(team, template, out_dir / f"{team}.xlsx", own, None, period, bad, cover, gaps(spec, cover))
             job.marks = marks_for(spec, job, lang)
+            job.marks.properties = fingerprint(job)
             jobs.append(job)
             continue
         start = period[0] if period else builder.DEFAULT_PERIOD[0]
@@ -129,6 +132,7 @@ def plan(
             cover = coverage(spec, list(own), split, value, parts.left_out)
             job = Job(team, template, destination, frames, value, period, bad, cover, gaps(spec, cover))
             job.marks = marks_for(spec, job, lang)
+            job.marks.properties = fingerprint(job)
             jobs.append(job)
     return jobs
 
@@ -159,6 +163,103 @@ def marks_for(spec: TeamSpec, job: Job, lang: str) -> Marks:
     for key, formula in job.gaps.own_target.items():
         targets[key] = (formula, msg["fill.reason.own_target"].format(split=split_name))
     return Marks(about=about, no_value=no_value, targets=targets)
+
+
+# ------------------------------------------------------------------------------------------ fingerprint
+
+#: The inputs a workbook was filled from, each a custom document property (Excel: File > Info >
+#: Properties > Advanced > Custom): the rows of every table (a digest of the data as read, after the
+#: mapping and the split), the period, the split value, the template (a digest of its file) and the fill's
+#: version. Language and runtime are the template's own properties (KpiLanguage, KpiRuntime).
+FINGERPRINT = {
+    "KpiInputData": "the data (the rows read from the files)",
+    "KpiInputPeriod": "the period",
+    "KpiInputSplit": "the split",
+    "KpiInputTemplate": "the template",
+    "KpiInputVersion": "the fill's version",
+    "KpiLanguage": "the language",
+    "KpiRuntime": "the runtime",
+    "KpiTeam": "the team",
+}
+_PROPERTY = re.compile(r'<property\b[^>]*\bname="([^"]+)"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>', re.S)
+
+
+def data_digest(frames: Mapping[str, pd.DataFrame], skipped: Sequence[BadRow] = ()) -> str:
+    """A digest of the rows of every table (values, column names, order) and of the rows left out."""
+    digest = hashlib.sha256()
+    for name in sorted(frames):
+        frame = frames[name]
+        digest.update(f"{name}:{len(frame)}:{','.join(map(str, frame.columns))};".encode())
+        if len(frame):
+            digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    for bad in skipped:
+        digest.update(f"{bad.file}:{bad.row}:{bad.column};".encode())
+    return digest.hexdigest()[:20]
+
+
+@functools.cache
+def _template_digest(path: str, stamp: tuple[int, int]) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:20]
+
+
+def fingerprint(job: Job) -> dict[str, str]:
+    """The custom properties that record ``job``'s inputs (see :data:`FINGERPRINT`)."""
+    start, end = job.period or builder.DEFAULT_PERIOD
+    status = job.template.stat()
+    split = "" if job.split_value is None or job.coverage is None else f"{job.coverage.split}={job.split_value}"
+    if len(split) > 200:  # Excel shows custom properties up to 255 characters
+        split = f"{split[:180]}~{hashlib.sha256(split.encode()).hexdigest()[:12]}"
+    return {
+        "KpiInputData": data_digest(job.data, job.skipped),
+        "KpiInputPeriod": f"{start.isoformat()} {end.isoformat()}",
+        "KpiInputSplit": split or "none",
+        "KpiInputTemplate": _template_digest(str(job.template.resolve()), (status.st_mtime_ns, status.st_size)),
+        "KpiInputVersion": _version(),
+    }
+
+
+@functools.cache
+def _version() -> str:
+    try:
+        return importlib.metadata.version("gtm-kpi-addin")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def read_properties(path: str | Path) -> dict[str, str]:
+    """The text custom document properties of an .xlsx (empty when it has none or is not a package)."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            custom = package.read("docProps/custom.xml").decode("utf-8")
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return {}
+    return {name: unescape(value) for name, value in _PROPERTY.findall(custom)}
+
+
+def differences(path: str | Path, job: Job) -> list[str]:
+    """What differs between the inputs ``path`` was filled from and ``job``'s (empty: the same)."""
+    stored = read_properties(path)
+    wanted = {**(job.marks.properties or fingerprint(job)), **_template_properties(job.template)}
+    found = []
+    for name, label in FINGERPRINT.items():
+        if stored.get(name) == wanted.get(name):
+            continue
+        if name == "KpiInputPeriod" and stored.get(name):
+            before, now = (text.replace(" ", " to ") for text in (stored[name], wanted[name]))
+            found.append(f"the period ({before}, now {now})")
+        elif name in ("KpiLanguage", "KpiRuntime", "KpiInputSplit") and stored.get(name):
+            found.append(f"{label} ({stored[name]}, now {wanted[name]})")
+        elif name == "KpiInputData" and not stored.get(name):
+            found.append("no record of its inputs (filled by an older version)")
+            break
+        else:
+            found.append(label)
+    return found
+
+
+@functools.cache
+def _template_properties(template: Path) -> dict[str, str]:
+    return {k: v for k, v in read_properties(template).items() if k in FINGERPRINT}
 
 
 def is_complete(path: str | Path) -> bool:
@@ -203,9 +304,11 @@ def run(
 ) -> list[FillResult]:
     """Run the jobs; ``processes`` > 1 spreads them over that many processes.
 
-    A complete existing output is kept (status "kept") unless ``force``; an existing file that is not a
-    complete workbook is never overwritten without ``force`` (status "failed"). Results come back in the
-    order of ``jobs``.
+    An existing output filled from the same inputs (its fingerprint matches, see :data:`FINGERPRINT`) is
+    kept (status "kept": a run that was interrupted completes what is missing); one filled from other inputs
+    is not overwritten (status "refused", naming the difference) and an existing file that is not a
+    complete workbook is not either (status "failed"), unless ``force``. Results come back in the order of
+    ``jobs``.
     """
     results: dict[int, FillResult] = {}
     todo = []
@@ -213,24 +316,15 @@ def run(
         job.destination.parent.mkdir(parents=True, exist_ok=True)
         partial_path(job.destination).unlink(missing_ok=True)  # an interrupted run's leftover
         if job.destination.exists() and not force:
-            if is_complete(job.destination):
-                result = FillResult(
-                    job.destination,
-                    job.team,
-                    "",
-                    job.split_value,
-                    status="kept",
-                    message="exists and is complete (--force to overwrite)",
-                )
+            result = FillResult(job.destination, job.team, "", job.split_value)
+            if not is_complete(job.destination):
+                result.status = "failed"
+                result.message = "exists but is not a complete KPI workbook; not overwritten (--force)"
+            elif changed := differences(job.destination, job):
+                result.status = "refused"
+                result.message = f"filled from other inputs: {', '.join(changed)}; not overwritten (--force)"
             else:
-                result = FillResult(
-                    job.destination,
-                    job.team,
-                    "",
-                    job.split_value,
-                    status="failed",
-                    message="exists but is not a complete KPI workbook; not overwritten (--force)",
-                )
+                result.status, result.message = "kept", "filled from the same inputs already"
             results[index] = result
             if progress:
                 progress(result)
@@ -275,8 +369,13 @@ def default_processes() -> int:
 
 
 __all__ = [
+    "FINGERPRINT",
     "Job",
     "MAX_NAME_BYTES",
+    "data_digest",
+    "differences",
+    "fingerprint",
+    "read_properties",
     "default_processes",
     "is_complete",
     "plan",

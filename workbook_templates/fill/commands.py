@@ -1,8 +1,9 @@
 """The batch-fill commands of ``kpi``: ``sample-data``, ``fill``, ``refresh`` and ``demo``.
 
 ``app`` is a :class:`typer.Typer`; ``kpi/cli.py`` adds its commands to the ``kpi`` command. Exit status: 0 when
-every workbook was written (or kept), 1 when the data has bad rows, a workbook failed or a refresh was
-refused, 2 for a wrong command line.
+every workbook was written (or kept: already filled from the same inputs), 1 when the data has bad rows, a
+workbook failed or was refused (it holds a fill of other inputs) or a refresh was refused, 2 for a wrong
+command line.
 """
 
 from __future__ import annotations
@@ -80,15 +81,18 @@ def fill(
     mapping: MappingOption = None,
     lang: LangOption = "en",
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes to spread the workbooks over.")] = 1,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite workbooks that already exist.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite workbooks that exist, even those filled from other inputs.")
+    ] = False,
     skip_bad_rows: SkipOption = False,
 ) -> None:
     """Fill team workbooks from data files: OUT/<team>.xlsx, or OUT/<team>/<value>.xlsx with --split.
 
     Each workbook is written to a temporary file and renamed into place when complete. \
-A workbook that already exists is kept (so a run that was interrupted completes what is missing) \
-unless --force. Rows that cannot be read stop the fill and are listed (also in OUT/bad-rows.csv) \
-unless --skip-bad-rows.
+A workbook that already exists is kept when it was filled from the same inputs (data, period, language, \
+template, split: a run that was interrupted completes what is missing); one filled from other inputs is \
+refused, naming the difference, unless --force. \
+Rows that cannot be read stop the fill and are listed (also in OUT/bad-rows.csv) unless --skip-bad-rows.
     """
     teams = _checked(lambda: batch.teams_for(team))
     if split is not None and split not in SPLITS:
@@ -278,21 +282,28 @@ def _summary(results: Sequence[FillResult], notes: Sequence[str], skipped: Seque
             numbers = [str(result.kpi_cells), str(result.kpi_errors), f"{result.seconds:.2f}"]
             table.add_row(*first, rows, *numbers, _shown_path(result.path))
         else:
-            colour = "yellow" if result.status == "kept" else "red"
+            colour = "yellow" if result.status == "kept" else "red"  # refused and failed in red
             table.add_row(*first, f"[{colour}]{result.status}[/]", "", "", "", _shown_path(result.path))
     if len(results) > 200:
         table.add_row("…", *([""] if split else []), f"and {len(results) - 200} more", "", "", "", "")
     console.print(table)
     for result in results:
-        if result.status == "failed":
-            console.print(f"[red]Failed:[/] {result.path}: {result.message}", soft_wrap=True)
-    counts = {status: sum(r.status == status for r in results) for status in ("written", "kept", "failed")}
+        if result.status in ("failed", "refused"):
+            console.print(f"[red]{result.status.capitalize()}:[/] {result.path}: {result.message}", soft_wrap=True)
+    counts = {s: sum(r.status == s for r in results) for s in ("written", "kept", "refused", "failed")}
     console.print(
-        f"Written: {counts['written']}, kept (already complete): {counts['kept']}, failed: {counts['failed']}.",
+        f"Written: {counts['written']}, kept (same inputs): {counts['kept']}, refused (other inputs): "
+        f"{counts['refused']}, failed: {counts['failed']}.",
         soft_wrap=True,
     )
     if counts["kept"]:
-        console.print("Kept workbooks existed and were complete; --force writes them again.", soft_wrap=True)
+        console.print("Kept workbooks were already filled from the same inputs.", soft_wrap=True)
+    if counts["refused"]:
+        console.print(
+            "[red]Refused workbooks hold a fill of other inputs (data, period, language, ...):[/] pass --force to "
+            "replace them, or --out another folder.",
+            soft_wrap=True,
+        )
     console.print(
         "KPI cells: KPIs showing a number; errors: KPIs with nothing to compute (#N/A: no rows in the period).",
         soft_wrap=True,
@@ -340,7 +351,7 @@ def _shown_path(path: Path) -> str:
 
 
 def _exit(results: Sequence[FillResult]) -> None:
-    if any(r.status == "failed" for r in results):
+    if any(r.status in ("failed", "refused") for r in results):
         raise typer.Exit(1)
 
 

@@ -317,3 +317,54 @@ def test_another_language_or_split_is_not_kept(tmp_path: Path) -> None:
     properties = {p.name: p.value for p in workbook.custom_doc_props.props}
     assert properties["KpiInputPeriod"] == "2025-10-01 2025-12-31" and properties["KpiInputSplit"] == "none"
     assert properties["KpiLanguage"] == "en" and len(properties["KpiInputData"]) == 20
+
+
+# ------------------------------------------------------------------------------------------ Excel's limits
+
+
+def test_a_table_of_1048576_data_rows_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    """Excel's last row is 1,048,576 and the header takes one: 1,048,576 data rows do not fit."""
+    from workbook_templates.fill import batch, check
+
+    rows = check.MAX_DATA_ROWS + 1
+    assert rows == 1_048_576
+    deals = pd.DataFrame({"DealId": pd.RangeIndex(rows).astype(str), "Owner": "Ann Lee"})
+    with pytest.raises(check.LimitError) as raised:
+        batch.plan(["sales"], {"Deals": deals}, tmp_path / "out")
+    message = str(raised.value)
+    assert message.startswith("Deals: 1,048,576 rows for sales.xlsx") and "1,048,575" in message
+    assert "\n" not in message and "--split" in message
+    assert not (tmp_path / "out").exists()
+    # Split by owner into two workbooks, each under the limit: planned.
+    deals.loc[: rows // 2, "Owner"] = "Bo Chen"
+    jobs = batch.plan(["presales"], {"Deals": deals[["DealId", "Owner"]]}, tmp_path / "out", split="owner")
+    assert sorted(len(job.data["Deals"]) for job in jobs) == [rows // 2 - 1, rows // 2 + 1]
+
+
+def test_the_limit_stops_the_command_with_one_line_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same check through ``kpi fill`` (the limit lowered to 3 rows so the files stay small)."""
+    from workbook_templates.fill import check
+
+    monkeypatch.setattr(check, "MAX_DATA_ROWS", 3)
+    data = sales_data(tmp_path / "data")  # 5 deals
+    out = tmp_path / "out"
+    result = invoke("fill", "sales", "--data", data, "--out", out)
+    assert result.exit_code == 1
+    assert "Deals: 5 rows for sales.xlsx, more than an Excel sheet holds below its header (3)" in " ".join(
+        result.output.split()
+    )
+    assert "Traceback" not in result.output and not out.exists()
+    split = invoke("fill", "sales", "--data", data, "--out", out, "--split", "region")  # APAC 4, EMEA 1
+    assert split.exit_code == 1 and "Deals: 4 rows for APAC.xlsx" in " ".join(split.output.split())
+
+
+def test_text_longer_than_a_cell_holds_is_refused(tmp_path: Path) -> None:
+    from workbook_templates.fill import batch, check
+
+    deals = table("Deals", DEALS)
+    deals.loc[1, "Account"] = "x" * 40_000
+    with pytest.raises(check.LimitError, match=r"Deals\[Account\]: 1 text\(s\) longer than an Excel cell holds "
+                       r"\(32,767 characters; data row 2 of sales.xlsx has 40,000\)"):
+        batch.plan(["sales"], {"Deals": deals}, tmp_path / "out")

@@ -29,6 +29,7 @@ from .. import builder
 from ..messages import messages
 from ..spec import TEAM_ORDER, TeamSpec, load
 from .cached_values import partial_path, sheet_parts, unescape
+from .check import check_limits, check_people
 from .sources import BadRow
 from .split import Coverage, Gaps, coverage, gaps, split_data, split_values
 from .write import FillResult, Marks, fill_file
@@ -106,8 +107,11 @@ def plan(
     template_root: Path = builder.BUILT_DIR,
 ) -> list[Job]:
     """The jobs of a fill: ``OUT/<team>.xlsx``, or ``OUT/<team>/<value>.xlsx`` per split value. Each job
-    knows what its workbook covers (:class:`Coverage`) and which KPIs it cannot show (:class:`Gaps`)."""
+    knows what its workbook covers (:class:`Coverage`), which KPIs it cannot show (:class:`Gaps`) and the
+    fingerprint of its inputs. Raises :class:`PeopleError` or :class:`LimitError` (see :mod:`.check`)
+    before any workbook is written."""
     out_dir = Path(out_dir)
+    check_people(data)
     jobs = []
     for team in teams:
         spec = load(team)
@@ -118,10 +122,7 @@ def plan(
         bad = [row for row in skipped if row.table in spec.tables]
         if split is None:
             cover = coverage(spec, list(own))
-            job = Job(team, template, out_dir / f"{team}.xlsx", own, None, period, bad, cover, gaps(spec, cover))
-            job.marks = marks_for(spec, job, lang)
-            job.marks.properties = fingerprint(job)
-            jobs.append(job)
+            jobs.append(Job(team, template, out_dir / f"{team}.xlsx", own, None, period, bad, cover, gaps(spec, cover)))
             continue
         start = period[0] if period else builder.DEFAULT_PERIOD[0]
         values = split_values(spec, own, split, start, context=data)
@@ -130,10 +131,11 @@ def plan(
         for value, frames in parts.frames.items():
             destination = out_dir / team / f"{names[value]}.xlsx"
             cover = coverage(spec, list(own), split, value, parts.left_out)
-            job = Job(team, template, destination, frames, value, period, bad, cover, gaps(spec, cover))
-            job.marks = marks_for(spec, job, lang)
-            job.marks.properties = fingerprint(job)
-            jobs.append(job)
+            jobs.append(Job(team, template, destination, frames, value, period, bad, cover, gaps(spec, cover)))
+    check_limits(((job.destination, job.data) for job in jobs), split)
+    for job in jobs:
+        job.marks = marks_for(load(job.team), job, lang)
+        job.marks.properties = fingerprint(job)
     return jobs
 
 

@@ -25,6 +25,7 @@ from ..messages import LANGUAGES
 from ..spec import TEAM_ORDER
 from ..spec import load as load_spec
 from . import batch, refresh, sources
+from .check import LimitError, PeopleError
 from .split import SPLITS
 from .write import FillResult
 
@@ -101,11 +102,15 @@ Rows that cannot be read stop the fill and are listed (also in OUT/bad-rows.csv)
         _usage(f"--lang must be one of {', '.join(LANGUAGES)}")
     period_range = _period(period)
     loaded = _load([*data, *(more_data or [])], preset, mapping, skip_bad_rows, out / "bad-rows.csv")
-    jobs_list = _checked(
-        lambda: batch.plan(
-            teams, loaded.frames, out, lang=lang, split=split, period=period_range, skipped=loaded.skipped
+    try:
+        jobs_list = _checked(
+            lambda: batch.plan(
+                teams, loaded.frames, out, lang=lang, split=split, period=period_range, skipped=loaded.skipped
+            )
         )
-    )
+    except (LimitError, PeopleError) as error:
+        err.print(f"[red]Error:[/] {error}", soft_wrap=True)
+        raise typer.Exit(1) from None
     results = _run(jobs_list, jobs, force)
     _summary(results, loaded.notes, loaded.skipped)
     _coverage(jobs_list)
@@ -193,6 +198,8 @@ def _usage(message: str) -> None:
 def _checked(action):  # noqa: ANN001, ANN202 - a thunk; its value
     try:
         return action()
+    except (LimitError, PeopleError):
+        raise
     except (ValueError, FileNotFoundError, KeyError) as error:
         _usage(str(error).strip("'\""))
 

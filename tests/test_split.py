@@ -368,3 +368,51 @@ def test_text_longer_than_a_cell_holds_is_refused(tmp_path: Path) -> None:
     with pytest.raises(check.LimitError, match=r"Deals\[Account\]: 1 text\(s\) longer than an Excel cell holds "
                        r"\(32,767 characters; data row 2 of sales.xlsx has 40,000\)"):
         batch.plan(["sales"], {"Deals": deals}, tmp_path / "out")
+
+
+# ------------------------------------------------------------------------------------------------ people
+
+
+ODD_NAMES = {"Ann*": 100_000, "Ann Lee": 300_000, "Jo?": 50_000, "Joe": 70_000, "=Eve": 20_000, "<Bob": 10_000}
+
+
+def people_data(directory: Path, names: dict[str, float]) -> Path:
+    reps = [rep(name, "AE", "Enterprise", "APAC") for name in names]
+    deals = []
+    for number, (name, amount) in enumerate(names.items(), start=1):
+        row = deal(number, "Ann Lee", "APAC", amount)
+        row["Owner"] = name
+        deals.append(row)
+    targets = [quota(name, m, 40_000) for name in names for m in (10, 11, 12)]  # 120,000 each
+    return write(
+        directory,
+        {"Reps": table("Reps", reps), "Deals": table("Deals", deals), "Targets": table("Targets", targets)},
+    )
+
+
+def test_scorecard_people_with_wildcards_or_operators_in_their_names_get_their_own_numbers(tmp_path: Path) -> None:
+    """Without escaping, "Ann*" would add up Ann Lee's deals, "Jo?" Joe's, and "<Bob" would be a comparison."""
+    data = people_data(tmp_path / "data", ODD_NAMES)
+    result = invoke("fill", "sales", "--data", data, "--out", tmp_path / "out", "--period", *PERIOD)
+    assert result.exit_code == 0, result.output
+    workbook = openpyxl.load_workbook(tmp_path / "out" / "sales.xlsx", data_only=True)
+    ws = workbook["Scorecard"]
+    keys = [kpi.key for kpi in spec.load("sales").scorecard_kpis]
+    bookings, attainment = 2 + keys.index("bookings"), 2 + keys.index("quota_attainment")
+    rows = {ws.cell(row=r, column=1).value: r for r in range(builder.FIRST_ROW, ws.max_row + 1)}
+    assert set(rows) == set(ODD_NAMES)
+    for name, amount in ODD_NAMES.items():
+        assert ws.cell(row=rows[name], column=bookings).value == pytest.approx(amount), name
+        assert ws.cell(row=rows[name], column=attainment).value == pytest.approx(amount / 120_000), name
+    formulas = openpyxl.load_workbook(tmp_path / "out" / "sales.xlsx")["Scorecard"]
+    assert '"=Ann~*"' in formulas.cell(row=rows["Ann*"], column=bookings).value
+
+
+def test_names_that_differ_only_by_case_or_spaces_are_a_data_problem(tmp_path: Path) -> None:
+    data = people_data(tmp_path / "data", {"Alice Wong": 100_000, "alice  wong": 50_000, "Bo Chen": 1_000})
+    out = tmp_path / "out"
+    result = invoke("fill", "sales", "--data", data, "--out", out, "--period", *PERIOD)
+    assert result.exit_code == 1
+    message = " ".join(result.output.split())
+    assert "'Alice Wong' (Reps[Rep]) and 'alice wong' (Reps[Rep]) differ only by case or spaces" in message
+    assert "Traceback" not in result.output and not out.exists()

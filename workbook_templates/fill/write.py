@@ -47,7 +47,7 @@ from ..formulas import ColumnEvaluator, ExcelError, FormulaError, WorkbookEvalua
 from ..messages import messages
 from ..spec import TeamSpec, load
 from .cached_values import DynamicArrays, SheetRows, escape, finish, read_dynamic_arrays
-from .cells import is_formula_like, plain_value, write_value
+from .cells import exact_criterion, formula_text, is_formula_like, plain_value, write_formula, write_value
 
 SKIPPED_SHEET = "Skipped rows"
 SKIPPED_HEADERS = ("File", "Row", "Table", "Column", "Value", "Problem")
@@ -186,9 +186,20 @@ def fill(workbook: Workbook, data: Mapping[str, pd.DataFrame], spec: TeamSpec | 
 
 
 def _fill_scorecard(workbook: Workbook, spec: TeamSpec, info: Mapping[str, str], data: Mapping[str, Any]) -> int:
+    """One row per person, each scorecard KPI narrowed to that person by an exact criterion (a name such as
+    "Ann*" or "<Bob" matches only itself, see :func:`cells.exact_criterion`)."""
     people = scorecard_people(spec, data, period(workbook)[0])
-    if people:
-        TemplateBuilder(spec, info["KpiLanguage"], info["KpiRuntime"], workbook).fill_scorecard(people)
+    if not people:
+        return 0
+    template = TemplateBuilder(spec, info["KpiLanguage"], info["KpiRuntime"], workbook)
+    ws = workbook[template.sheet_title["scorecard"]]
+    for row, person in enumerate(people, start=FIRST_ROW):
+        write_value(ws.cell(row=row, column=1), person)
+        criterion = formula_text(exact_criterion(person))
+        for column, kpi in enumerate(spec.scorecard_kpis, start=2):
+            cell = ws.cell(row=row, column=column)
+            write_formula(cell, template.formula(kpi.formula_for(by=criterion)))
+            cell.number_format = kpi.number_format
     return len(people)
 
 

@@ -112,6 +112,45 @@ class Column:
             raise ValueError(f"column {self.name}: allowed values go with type 'category' only")
 
 
+SPLIT_KINDS = ("owner", "team", "region")
+
+
+@dataclass(frozen=True)
+class Split:
+    """How a table's rows are divided among owners, teams and regions (``kpi fill --split``).
+
+    A row belongs to the person its ``person`` column names (a ``Reps.Rep``), and through the Reps table to
+    that person's team and region; a table that holds a team or region itself names that column in ``own``
+    (``{"region": "Region"}``: a deal's region is the deal's own). ``customer``: rows without a person follow
+    their customer, that is the split's rows of Customers. ``scope``: the column saying what ``person`` names
+    in each row (Targets, Forecasts): only "Rep" rows, and "Team" rows in a team split, belong to a split;
+    "Company" and "Source" rows belong to none. A table without a Split (``Table.split`` None) is
+    company-level: none of its rows belongs to one owner, team or region.
+    """
+
+    person: str = ""
+    own: dict[str, str] = field(default_factory=dict)
+    customer: bool = False
+    scope: str = ""
+
+    def __post_init__(self) -> None:
+        unknown = set(self.own) - set(SPLIT_KINDS)
+        if unknown:
+            raise ValueError(f"split by {sorted(unknown)}: choose from {', '.join(SPLIT_KINDS)}")
+
+    def describe(self) -> str:
+        """One line for docs/DATA_MODEL.md."""
+        parts = []
+        if self.person:
+            parts.append(f"by {self.person} (owner; team and region through Reps)")
+        parts += [f"{kind} by its own {column}" for kind, column in self.own.items()]
+        if self.customer:
+            parts.append("otherwise with its customer (Customers)")
+        if self.scope:
+            parts.append(f"only rows whose {self.scope} is Rep (or Team in a team split)")
+        return "; ".join(parts)
+
+
 @dataclass(frozen=True)
 class Table:
     """One table: its columns and the columns that identify a row (which templates use it: :func:`teams_using`)."""
@@ -120,6 +159,7 @@ class Table:
     description: str
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ()
+    split: Split | None = None  # None: company-level, not divided by owner, team or region
     by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -129,6 +169,9 @@ class Table:
         if len(by_name) != len(self.columns):
             raise ValueError(f"table {self.name}: duplicate column names")
         unknown = [k for k in self.key if k not in by_name]
+        if self.split is not None:
+            named = [self.split.person, self.split.scope, *self.split.own.values()]
+            unknown += [name for name in named if name and name not in by_name]
         if unknown:
             raise ValueError(f"table {self.name}: unknown key column {unknown}")
         object.__setattr__(self, "by_name", by_name)
@@ -189,6 +232,7 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column("ReferralHire", "bool", "Hired through an employee referral."),
         ),
         key=("Rep",),
+        split=Split(person="Rep", own={"team": "Team", "region": "Region"}),
     ),
     Table(
         "Leads",
@@ -223,6 +267,7 @@ _TABLE_LIST: tuple[Table, ...] = (
             ),
         ),
         key=("LeadId",),
+        split=Split(person="Owner", own={"region": "Region"}),
     ),
     Table(
         "Deals",
@@ -285,6 +330,7 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column("Referral", "bool", "The deal came from a referral (Source is Referral)."),
         ),
         key=("DealId",),
+        split=Split(person="Owner", own={"team": "Team", "region": "Region"}),
     ),
     Table(
         "Activities",
@@ -310,6 +356,7 @@ _TABLE_LIST: tuple[Table, ...] = (
                 references=_CUSTOMER,
             ),
         ),
+        split=Split(person="Owner", own={"team": "Team"}),
     ),
     Table(
         "Customers",
@@ -334,6 +381,7 @@ _TABLE_LIST: tuple[Table, ...] = (
             ),
         ),
         key=("Customer",),
+        split=Split(person="CSM", own={"region": "Region"}),
     ),
     Table(
         "Subscriptions",
@@ -352,6 +400,7 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column("ChurnedMRR", "money", "MRR lost by cancellation (positive number).", minimum=0),
         ),
         key=("Customer", "Month"),
+        split=Split(person="CSM", customer=True),
     ),
     Table(
         "Tickets",
@@ -388,6 +437,7 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column("Agent", "text", "Support agent.", references=_REP),
         ),
         key=("TicketId",),
+        split=Split(person="Agent", customer=True),
     ),
     Table(
         "NpsResponses",
@@ -398,6 +448,7 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column("Score", "integer", "Likelihood to recommend, 0-10.", minimum=0, maximum=10),
             _cat("Segment", SEGMENTS, "Customer segment."),
         ),
+        split=Split(customer=True),
     ),
     Table(
         "Targets",
@@ -425,6 +476,7 @@ _TABLE_LIST: tuple[Table, ...] = (
             ),
         ),
         key=("Month", "Scope", "Owner", "Metric"),
+        split=Split(person="Owner", scope="Scope"),
     ),
     Table(
         "Forecasts",
@@ -438,6 +490,7 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column("Actual", "money", "Actual bookings.", minimum=0),
         ),
         key=("Month", "Scope", "Owner"),
+        split=Split(person="Owner", scope="Scope"),
     ),
     Table(
         "Training",
@@ -452,6 +505,7 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column("Completed", "bool", "Completed the course."),
             Column("Passed", "bool", "Passed the course assessment."),
         ),
+        split=Split(person="Rep"),
     ),
     Table(
         "Coaching",
@@ -463,6 +517,7 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column("Hours", "number", "Length in hours.", minimum=0),
             _cat("Topic", COACHING_TOPICS, "Focus of the session."),
         ),
+        split=Split(person="Rep"),
     ),
     Table(
         "Content",
@@ -487,6 +542,7 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column("Rep", "text", "Respondent.", references=_REP),
             Column("MoraleScore", "integer", "Morale, 1 (very low) to 10 (very high).", minimum=1, maximum=10),
         ),
+        split=Split(person="Rep"),
     ),
     Table(
         "ProcessReviews",
@@ -708,6 +764,11 @@ def render_markdown() -> str:
         ]
         if t.key:
             lines.append(f"Key: {', '.join(t.key)}.")
+        lines.append(
+            f"Split (`kpi fill --split`): {t.split.describe()}."
+            if t.split
+            else "Split (`kpi fill --split`): company-level, not divided by owner, team or region."
+        )
         lines += [
             "",
             "| Column | Type | Required | Allowed values | Description |",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -45,6 +46,18 @@ def write_value(cell: Cell, value: Any) -> None:
     if isinstance(value, str) and is_formula_like(value):
         cell.data_type = "s"
         cell.quotePrefix = True
+
+
+def exact_criterion(text: str) -> str:
+    """A ``COUNTIFS``-style criterion that matches exactly ``text`` (ignoring case, as Excel does): "=" then
+    the text with the wildcards ``~ * ?`` escaped, so "Ann*" matches only "Ann*", and "<Bob" or "=Eve"
+    are names, not comparisons."""
+    return "=" + re.sub(r"([~*?])", r"~\1", text)
+
+
+def formula_text(text: str) -> str:
+    """``text`` as a string literal in a formula: in double quotes, inner quotes doubled."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 def write_formula(cell: Cell, formula: str) -> None:

@@ -1,8 +1,9 @@
 """The batch-fill commands of ``kpi``: ``sample-data``, ``fill``, ``refresh`` and ``demo``.
 
 ``app`` is a :class:`typer.Typer`; ``kpi/cli.py`` adds its commands to the ``kpi`` command. Exit status: 0 when
-every workbook was written (or kept), 1 when the data has bad rows, a workbook failed or a refresh was
-refused, 2 for a wrong command line.
+every workbook was written (or kept: already filled from the same inputs), 1 when the data has bad rows, a
+workbook failed or was refused (it holds a fill of other inputs) or a refresh was refused, 2 for a wrong
+command line.
 """
 
 from __future__ import annotations
@@ -19,10 +20,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import batch, sample_data, sources
-from .fill import FillResult
-from .messages import LANGUAGES
-from .spec import TEAM_ORDER
+from .. import sample_data
+from ..messages import LANGUAGES
+from ..spec import TEAM_ORDER
+from ..spec import load as load_spec
+from . import batch, refresh, sources
+from .check import LimitError, PeopleError
+from .split import SPLITS
+from .write import FillResult
 
 app = typer.Typer(help="Fill the team workbooks from CRM exports.", no_args_is_help=True)
 console = Console()
@@ -34,7 +39,7 @@ DATA_HELP = (
 )
 PERIOD_HELP = "Reporting period START END (ISO dates, e.g. 2025-10-01 2025-12-31); default: the template's."
 PRESET_HELP = f"Read a CRM export with a bundled column preset: {', '.join(sources.preset_names())}."
-MAPPING_HELP = "A TOML mapping file for any other export's columns (format: workbook_templates/presets/*.toml)."
+MAPPING_HELP = "A TOML mapping file for any other export's columns (format: workbook_templates/fill/presets/*.toml)."
 SKIP_HELP = "Leave out rows that cannot be read (listed in the summary and a 'Skipped rows' sheet) instead of stopping."
 
 
@@ -77,35 +82,43 @@ def fill(
     mapping: MappingOption = None,
     lang: LangOption = "en",
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes to spread the workbooks over.")] = 1,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite workbooks that already exist.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite workbooks that exist, even those filled from other inputs.")
+    ] = False,
     skip_bad_rows: SkipOption = False,
 ) -> None:
     """Fill team workbooks from data files: OUT/<team>.xlsx, or OUT/<team>/<value>.xlsx with --split.
 
     Each workbook is written to a temporary file and renamed into place when complete. \
-A workbook that already exists is kept (so a run that was interrupted completes what is missing) \
-unless --force. Rows that cannot be read stop the fill and are listed (also in OUT/bad-rows.csv) \
-unless --skip-bad-rows.
+A workbook that already exists is kept when it was filled from the same inputs (data, period, language, \
+template, split: a run that was interrupted completes what is missing); one filled from other inputs is \
+refused, naming the difference, unless --force. \
+Rows that cannot be read stop the fill and are listed (also in OUT/bad-rows.csv) unless --skip-bad-rows.
     """
     teams = _checked(lambda: batch.teams_for(team))
-    if split is not None and split not in batch.SPLITS:
-        _usage(f"--split must be one of {', '.join(batch.SPLITS)}")
+    if split is not None and split not in SPLITS:
+        _usage(f"--split must be one of {', '.join(SPLITS)}")
     if lang not in LANGUAGES:
         _usage(f"--lang must be one of {', '.join(LANGUAGES)}")
     period_range = _period(period)
     loaded = _load([*data, *(more_data or [])], preset, mapping, skip_bad_rows, out / "bad-rows.csv")
-    jobs_list = _checked(
-        lambda: batch.plan(
-            teams, loaded.frames, out, lang=lang, split=split, period=period_range, skipped=loaded.skipped
+    try:
+        jobs_list = _checked(
+            lambda: batch.plan(
+                teams, loaded.frames, out, lang=lang, split=split, period=period_range, skipped=loaded.skipped
+            )
         )
-    )
+    except (LimitError, PeopleError) as error:
+        err.print(f"[red]Error:[/] {error}", soft_wrap=True)
+        raise typer.Exit(1) from None
     results = _run(jobs_list, jobs, force)
     _summary(results, loaded.notes, loaded.skipped)
+    _coverage(jobs_list)
     _exit(results)
 
 
-@app.command()
-def refresh(
+@app.command("refresh")
+def refresh_command(
     workbook: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The workbook to refresh (.xlsx).")],
     data: DataOption,
     more_data: MoreData = None,
@@ -128,11 +141,11 @@ Excel 2010 formatting extensions) is refused, naming them, unless --force.
     )
     try:
         with console.status(f"Refreshing {workbook}..."):
-            result = batch.refresh(workbook, loaded.frames, period=period_range, skipped=loaded.skipped, force=force)
+            result = refresh.refresh(workbook, loaded.frames, period=period_range, skipped=loaded.skipped, force=force)
     except ValueError as error:  # the new rows do not fit the workbook (a table would grow over cells)
         err.print(f"[red]Not refreshed:[/] {error}. Nothing was changed.")
         raise typer.Exit(1) from None
-    except batch.RefreshRefused as refused:
+    except refresh.RefreshRefused as refused:
         err.print(f"[red]Not refreshed:[/] {refused.path} holds what openpyxl would drop:")
         for item in refused.lost:
             err.print(f"  • {item}")
@@ -185,6 +198,8 @@ def _usage(message: str) -> None:
 def _checked(action):  # noqa: ANN001, ANN202 - a thunk; its value
     try:
         return action()
+    except (LimitError, PeopleError):
+        raise
     except (ValueError, FileNotFoundError, KeyError) as error:
         _usage(str(error).strip("'\""))
 
@@ -274,21 +289,28 @@ def _summary(results: Sequence[FillResult], notes: Sequence[str], skipped: Seque
             numbers = [str(result.kpi_cells), str(result.kpi_errors), f"{result.seconds:.2f}"]
             table.add_row(*first, rows, *numbers, _shown_path(result.path))
         else:
-            colour = "yellow" if result.status == "kept" else "red"
+            colour = "yellow" if result.status == "kept" else "red"  # refused and failed in red
             table.add_row(*first, f"[{colour}]{result.status}[/]", "", "", "", _shown_path(result.path))
     if len(results) > 200:
         table.add_row("…", *([""] if split else []), f"and {len(results) - 200} more", "", "", "", "")
     console.print(table)
     for result in results:
-        if result.status == "failed":
-            console.print(f"[red]Failed:[/] {result.path}: {result.message}", soft_wrap=True)
-    counts = {status: sum(r.status == status for r in results) for status in ("written", "kept", "failed")}
+        if result.status in ("failed", "refused"):
+            console.print(f"[red]{result.status.capitalize()}:[/] {result.path}: {result.message}", soft_wrap=True)
+    counts = {s: sum(r.status == s for r in results) for s in ("written", "kept", "refused", "failed")}
     console.print(
-        f"Written: {counts['written']}, kept (already complete): {counts['kept']}, failed: {counts['failed']}.",
+        f"Written: {counts['written']}, kept (same inputs): {counts['kept']}, refused (other inputs): "
+        f"{counts['refused']}, failed: {counts['failed']}.",
         soft_wrap=True,
     )
     if counts["kept"]:
-        console.print("Kept workbooks existed and were complete; --force writes them again.", soft_wrap=True)
+        console.print("Kept workbooks were already filled from the same inputs.", soft_wrap=True)
+    if counts["refused"]:
+        console.print(
+            "[red]Refused workbooks hold a fill of other inputs (data, period, language, ...):[/] pass --force to "
+            "replace them, or --out another folder.",
+            soft_wrap=True,
+        )
     console.print(
         "KPI cells: KPIs showing a number; errors: KPIs with nothing to compute (#N/A: no rows in the period).",
         soft_wrap=True,
@@ -296,6 +318,36 @@ def _summary(results: Sequence[FillResult], notes: Sequence[str], skipped: Seque
     for note in dict.fromkeys(notes):
         console.print(f"[yellow]Note:[/] {note}", soft_wrap=True)
     _print_skipped(skipped)
+
+
+def _coverage(jobs: Sequence[batch.Job]) -> None:
+    """Per team: the tables it needs that were not given, the tables a split could not divide, and how
+    many KPIs show #N/A because of them."""
+    by_team: dict[str, list[batch.Job]] = {}
+    for job in jobs:
+        by_team.setdefault(job.team, []).append(job)
+    for team, team_jobs in by_team.items():
+        cover = team_jobs[0].coverage
+        if cover is None:
+            continue
+        kpis = len(load_spec(team).kpis)
+        missing_kpis = max(sum(g.reason == "missing" for g in j.gaps.kpis.values()) for j in team_jobs)
+        if cover.missing:
+            console.print(
+                f"[yellow]Not given for {team}:[/] {', '.join(cover.missing)}; {missing_kpis} of {kpis} KPIs "
+                "show #N/A (the About sheet and the KPI notes say why).",
+                soft_wrap=True,
+            )
+        left_out = {table for j in team_jobs if j.coverage for table in j.coverage.left_out}
+        split_kpis = max(sum(g.reason != "missing" for g in j.gaps.kpis.values()) for j in team_jobs)
+        if cover.split and split_kpis:
+            tables = {g.table for j in team_jobs for g in j.gaps.kpis.values() if g.reason != "missing"}
+            console.print(
+                f"[yellow]Company-level, not divided by {cover.split} for {team}:[/] "
+                f"{', '.join(sorted(left_out | tables))}; {split_kpis} of {kpis} KPIs show #N/A in each "
+                f"{cover.split}'s workbook (the KPI notes say why).",
+                soft_wrap=True,
+            )
 
 
 def _shown_path(path: Path) -> str:
@@ -306,7 +358,7 @@ def _shown_path(path: Path) -> str:
 
 
 def _exit(results: Sequence[FillResult]) -> None:
-    if any(r.status == "failed" for r in results):
+    if any(r.status in ("failed", "refused") for r in results):
         raise typer.Exit(1)
 
 

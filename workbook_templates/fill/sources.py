@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import data_model
+from .. import data_model
 
 PRESET_DIR = Path(__file__).resolve().parent / "presets"
 SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet", ".pq")

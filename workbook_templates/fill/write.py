@@ -3,14 +3,14 @@
 Two ways, with the same result in a cell:
 
 - :func:`fill` works on an openpyxl workbook in memory (``write_table`` per table, then the scorecard). Every
-  value goes through :func:`workbook_templates.cells.write_value`, so CRM text that looks like a formula
+  value goes through :func:`workbook_templates.fill.cells.write_value`, so CRM text that looks like a formula
   lands as text. ``kpi refresh`` uses it on a workbook a person has edited, since openpyxl keeps what it
   knows of that workbook.
 - :func:`fill_file` writes a filled copy of a template to disk fast, with every formula's cached value:
   openpyxl loads the template and saves everything but the data rows; the rows of each data table are
   generated as worksheet XML (the data sheets are plain rows) and spliced into the saved package by
-  :mod:`workbook_templates.cached_values`, and the formulas are evaluated by
-  :class:`workbook_templates.formulas.WorkbookEvaluator` reading the table columns directly. Text is always
+  :mod:`workbook_templates.fill.cached_values`, and the formulas are evaluated by
+  :class:`workbook_templates.formulas.ColumnEvaluator` reading the table columns directly. Text is always
   an inline string (a formula only exists in an ``<f>`` element, which a data cell never has); text that
   :func:`cells.is_formula_like` flags also gets the quote prefix, as ``write_value`` gives it.
 
@@ -35,20 +35,19 @@ import openpyxl
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
-import udfs
-
-from . import data_model
-from .builder import COLUMN_FORMATS, FIRST_ROW, HEADER_FILL, HEADER_FONT, TemplateBuilder
+from .. import data_model
+from ..builder import COLUMN_FORMATS, FIRST_ROW, HEADER_FILL, HEADER_FONT, TemplateBuilder
+from ..formulas import ColumnEvaluator, ExcelError, FormulaError, WorkbookEvaluator
+from ..messages import messages
+from ..spec import TeamSpec, load
 from .cached_values import DynamicArrays, SheetRows, escape, finish, read_dynamic_arrays
-from .cells import is_formula_like, plain_value, write_value
-from .formulas import _EAGER, _LAZY, ExcelError, FormulaError, RangeValue, WorkbookEvaluator, _Fail, _plain
-from .messages import messages
-from .spec import TeamSpec, load
+from .cells import exact_criterion, formula_text, is_formula_like, plain_value, write_formula, write_value
 
 SKIPPED_SHEET = "Skipped rows"
 SKIPPED_HEADERS = ("File", "Row", "Table", "Column", "Value", "Problem")
@@ -187,10 +186,88 @@ def fill(workbook: Workbook, data: Mapping[str, pd.DataFrame], spec: TeamSpec | 
 
 
 def _fill_scorecard(workbook: Workbook, spec: TeamSpec, info: Mapping[str, str], data: Mapping[str, Any]) -> int:
+    """One row per person, each scorecard KPI narrowed to that person by an exact criterion (a name such as
+    "Ann*" or "<Bob" matches only itself, see :func:`cells.exact_criterion`)."""
     people = scorecard_people(spec, data, period(workbook)[0])
-    if people:
-        TemplateBuilder(spec, info["KpiLanguage"], info["KpiRuntime"], workbook).fill_scorecard(people)
+    if not people:
+        return 0
+    template = TemplateBuilder(spec, info["KpiLanguage"], info["KpiRuntime"], workbook)
+    ws = workbook[template.sheet_title["scorecard"]]
+    for row, person in enumerate(people, start=FIRST_ROW):
+        write_value(ws.cell(row=row, column=1), person)
+        criterion = formula_text(exact_criterion(person))
+        for column, kpi in enumerate(spec.scorecard_kpis, start=2):
+            cell = ws.cell(row=row, column=column)
+            write_formula(cell, template.formula(kpi.formula_for(by=criterion)))
+            cell.number_format = kpi.number_format
     return len(people)
+
+
+# ------------------------------------------------------------------------------------------- marks
+
+
+@dataclass
+class Marks:
+    """What a fill adds to a workbook besides its data.
+
+    ``about``: lines added to the About sheet (what the workbook covers). ``no_value``: KPI key -> why it has
+    no value; its cells on the KPI, scorecard and trend sheets become ``=NA()`` (status empty) and the KPI
+    sheet's note column says why. ``targets``: KPI key -> (formula of its target, or None for no target;
+    the note). ``properties``: custom document properties (the inputs' fingerprint).
+    """
+
+    about: list[str] = field(default_factory=list)
+    no_value: dict[str, str] = field(default_factory=dict)
+    targets: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+    properties: dict[str, str] = field(default_factory=dict)
+
+
+NOT_AVAILABLE = "=NA()"
+
+
+def apply_marks(workbook: Workbook, spec: TeamSpec, marks: Marks) -> None:
+    """Write ``marks`` into a filled template (after its scorecard rows)."""
+    info = template_info(workbook)
+    msg = messages(info["KpiLanguage"])
+    keys = [kpi.key for kpi in spec.kpis]
+    kpi_sheet = workbook[msg["sheet.kpis"]]
+    if marks.no_value or marks.targets:
+        header = kpi_sheet.cell(row=FIRST_ROW - 1, column=9, value=msg["fill.note"])
+        header.fill, header.font = HEADER_FILL, HEADER_FONT
+    for key, note in marks.no_value.items():
+        row = FIRST_ROW + keys.index(key)
+        kpi_sheet.cell(row=row, column=3).value = NOT_AVAILABLE
+        write_value(kpi_sheet.cell(row=row, column=9), note)
+    for key, (formula, note) in marks.targets.items():
+        row = FIRST_ROW + keys.index(key)
+        target = _input_cell(workbook, f"Target_{key}")
+        target.value = formula
+        write_value(target.parent.cell(row=target.row, column=3), note)
+        if formula is None:
+            kpi_sheet.cell(row=row, column=4).value = None
+        write_value(kpi_sheet.cell(row=row, column=9), note)
+    if marks.no_value:
+        _no_value_columns(workbook, msg["sheet.scorecard"], [k.key for k in spec.scorecard_kpis], 2, marks.no_value)
+        _no_value_columns(workbook, msg["sheet.trend"], [k.key for k in spec.trend_kpis], 4, marks.no_value)
+    if marks.about:
+        about = workbook[msg["sheet.about"]]
+        start = about.max_row + 2
+        for offset, line in enumerate(marks.about):
+            write_value(about.cell(row=start + offset, column=1), line)
+        about.cell(row=start, column=1).font = Font(bold=True)
+    for name, value in marks.properties.items():
+        workbook.custom_doc_props.append(StringProperty(name=name, value=value))
+
+
+def _no_value_columns(workbook: Workbook, title: str, keys: list[str], first: int, no_value: Mapping[str, str]) -> None:
+    """``=NA()`` in every formula cell of the columns of ``keys`` (from column ``first``) on sheet ``title``."""
+    if title not in workbook.sheetnames:
+        return
+    ws = workbook[title]
+    columns = {first + index for index, key in enumerate(keys) if key in no_value}
+    for (row, column), cell in list(ws._cells.items()):  # _cells: iter_rows() would add blank cells
+        if column in columns and row >= FIRST_ROW and cell.data_type == "f":
+            cell.value = NOT_AVAILABLE
 
 
 # ------------------------------------------------------------------------------------ skipped rows
@@ -282,6 +359,7 @@ class _Reusable:
         }
         self.formats = {ws.title: copy.copy(ws.sheet_format) for ws in workbook.worksheets}  # a save sets outlines
         self.styles = {name: list(getattr(workbook, name)) for name in _STYLE_LISTS}
+        self.properties = list(workbook.custom_doc_props.props)
 
     @classmethod
     def workbook_of(cls, path: Path) -> Workbook:
@@ -294,6 +372,7 @@ class _Reusable:
         return reusable.workbook
 
     def restore(self) -> None:
+        self.workbook.custom_doc_props.props = list(self.properties)
         for name in [n for n in self.workbook.sheetnames if n not in self.sheets]:
             del self.workbook[name]
         for name, items in self.styles.items():  # styles a fill added (the skipped-rows sheet's)
@@ -319,10 +398,12 @@ def fill_file(
     period_range: tuple[dt.date, dt.date] | None = None,
     skipped: Sequence[Any] = (),
     split_value: str | None = None,
+    marks: Marks | None = None,
 ) -> FillResult:
     """Write ``destination``: ``template`` filled with ``data`` (frames of the data model's tables), every
     formula stored with its value. ``period_range`` sets the Inputs period; ``skipped`` (bad rows left out)
-    become a "Skipped rows" sheet. The file appears complete or not at all (see ``cached_values.finish``)."""
+    become a "Skipped rows" sheet; ``marks`` what the workbook covers (see :class:`Marks`). The file appears
+    complete or not at all (see ``cached_values.finish``)."""
     started = time.perf_counter()
     template = Path(template).resolve()
     workbook = _Reusable.workbook_of(template)
@@ -331,11 +412,13 @@ def fill_file(
     if period_range is not None:
         set_period(workbook, *period_range)
     people = _fill_scorecard(workbook, spec, info, data)
+    if marks is not None:
+        apply_marks(workbook, spec, marks)
     if skipped:
         write_skipped_rows(workbook, skipped)
     tables = {name: _table_data(workbook, name, data.get(name)) for name in spec.tables}
     sheets = {workbook[name].title: table for name, table in tables.items()}
-    evaluator = FrameEvaluator(workbook, {title: table.columns for title, table in sheets.items()})
+    evaluator = ColumnEvaluator(workbook, {title: table.columns for title, table in sheets.items()})
     values = formula_values(evaluator, workbook)
     saved = io.BytesIO()
     workbook.save(saved)
@@ -537,146 +620,9 @@ def _text_fragment(text: str, style: int | str) -> str:
     return f'" t="inlineStr"{styled}><is><t{preserve}>{escape(text)}</t></is></c>'
 
 
-# -------------------------------------------------------------------------------------- evaluation
-
-
-class FrameEvaluator(WorkbookEvaluator):
-    """A :class:`WorkbookEvaluator` that reads the data tables from column lists instead of sheet cells.
-
-    ``columns``: sheet title -> one list of values per table column (the table starts at A1, header in
-    row 1, data from row 2), as :func:`column_cells` gives them. The data sheets of the workbook hold only
-    their header row; everything else is read from the workbook as usual.
-
-    Two shortcuts keep a 100,000-row table fast, with the same results on data that fits the data model
-    (the fill's tests compare every value with the plain evaluator on the saved file):
-
-    - a catalogue function's range arguments are handed over as flat lists, not as rows of one cell (every
-      argument kind but ``choice`` flattens its range first);
-    - when it has criteria pairs, the rows they select are picked once with the evaluator's cached masks
-      (as ``COUNTIFS`` does) and the function gets only those rows, without the criteria, instead of
-      building the same masks again in every call.
-    """
-
-    def __init__(self, workbook: Workbook, columns: Mapping[str, list[list[Any]]], **options: Any) -> None:
-        super().__init__(workbook, **options)
-        self._columns = {title: cols for title, cols in columns.items()}
-        self._entries: dict[str, Any] = {}
-        self._objects: dict[int, tuple[Any, np.ndarray]] = {}
-
-    def _cell(self, ws: Any, row: int, column: int) -> Any:
-        columns = self._columns.get(ws.title)
-        if columns is None or row == 1:
-            return super()._cell(ws, row, column)
-        if column > len(columns) or row - 2 >= len(columns[column - 1]):
-            return None
-        return columns[column - 1][row - 2]
-
-    def _read(self, ws: Any, bounds: tuple[int | None, ...]) -> Any:
-        columns = self._columns.get(ws.title)
-        if columns is None:
-            return super()._read(ws, bounds)
-        count = len(columns[0]) if columns else 0
-        min_col, min_row, max_col, max_row = bounds
-        area = (min_col or 1, min_row or 1, max_col or len(columns), max_row or count + 1)
-        key = (ws.title, area)
-        if key not in self._ranges:
-            first_col, first_row, last_col, last_row = area
-            header: list[Any] = []
-            if first_row == 1:
-                header = [super(FrameEvaluator, self)._cell(ws, 1, c) for c in range(first_col, last_col + 1)]
-                first_row = 2
-            height = max(last_row - first_row + 1, 0)
-            picked = []
-            for c in range(first_col, last_col + 1):
-                values = _slice(columns[c - 1], first_row - 2, last_row - 1) if c <= len(columns) else []
-                picked.append(values if len(values) == height else values + [None] * (height - len(values)))
-            if len(picked) == 1:
-                cells = header + picked[0] if header else picked[0]
-            else:
-                cells = header + [value for row in zip(*picked, strict=True) for value in row]
-            self._ranges[key] = _ColumnRange(cells, len(picked))
-        return self._ranges[key]
-
-    def _call(self, node: Any, sheet: str) -> Any:
-        name = self._function_keys.get(node.name) or self.function_name(node.name).upper()
-        self._function_keys[node.name] = name
-        if name in _LAZY or name in _EAGER or name not in self.functions:
-            return super()._call(node, sheet)
-        entry = self._entries.get(name)
-        if entry is None:
-            try:
-                entry = self._entries[name] = udfs.get(name)
-            except KeyError:
-                return super()._call(node, sheet)
-        values = [self._eval(arg, sheet) for arg in node.args]
-        params = entry.params
-        arguments = [
-            (value.plain_rows if index < len(params) and params[index].kind == "choice" else value.plain_cells)
-            if isinstance(value, RangeValue)
-            else _plain(value)
-            for index, value in enumerate(values)
-        ]
-        criteria = values[len(params) :]
-        if criteria and entry.criteria and len(criteria) % 2 == 0:
-            selected = self._select(values[: len(params)], params, criteria)
-            if selected is not None:
-                arguments = arguments[: len(params)]
-                for index, value in selected.items():
-                    arguments[index] = value
-        try:
-            result = self.functions[name](*arguments)
-        except udfs.KPIError as error:
-            return ExcelError(error.code, error.message)
-        if isinstance(result, list | tuple | np.ndarray):  # a table of results
-            return RangeValue([list(row) for row in result])
-        return result
-
-    def _select(self, values: list[Any], params: Sequence[Any], criteria: list[Any]) -> dict[int, list[Any]] | None:
-        """The row arguments narrowed to the rows the criteria select, or None to let the function do it."""
-        rows = [i for i, p in enumerate(params) if p.is_rows and i < len(values)]
-        if not rows or any(not isinstance(values[i], RangeValue) for i in rows):
-            return None
-        try:
-            mask = self._selected(criteria)
-        except _Fail:
-            return None
-        if any(len(values[i].cells) != len(mask) for i in rows):
-            return None
-        return {i: self._objects_of(values[i])[mask].tolist() for i in rows}
-
-    def _objects_of(self, value: Any) -> np.ndarray:
-        cached = self._objects.get(id(value))
-        if cached is None or cached[0] is not value:
-            array = np.empty(len(value.plain_cells), dtype=object)
-            array[:] = value.plain_cells
-            cached = self._objects[id(value)] = (value, array)
-        return cached[1]
-
-
-class _ColumnRange(RangeValue):
-    """A range read from table columns: its cells as one flat list (row by row); rows made on demand."""
-
-    def __init__(self, cells: list[Any], width: int) -> None:  # noqa: D107 - RangeValue's rows come later
-        self._flat, self._width = cells, max(width, 1)
-
-    @functools.cached_property
-    def cells(self) -> list[Any]:
-        return self._flat
-
-    @functools.cached_property
-    def rows(self) -> list[list[Any]]:  # type: ignore[override]
-        width = self._width
-        return [self._flat[i : i + width] for i in range(0, len(self._flat), width)]
-
-
-def _slice(values: list[Any], start: int, stop: int) -> list[Any]:
-    return values[start:stop] if start > 0 or stop < len(values) else values
-
-
 __all__ = [
     "FIRST_ROW",
     "FillResult",
-    "FrameEvaluator",
     "SKIPPED_SHEET",
     "DataColumn",
     "date_serials",

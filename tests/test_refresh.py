@@ -139,7 +139,7 @@ def with_vba(path: Path) -> Path:
     return rewrite(path, content_type(path, "xl/vbaProject.bin", kind), {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0VBA"})
 
 
-def with_lite_code(path: Path) -> Path:
+def with_custom_xml(path: Path) -> Path:
     item = b'<?xml version="1.0"?><xlwings><file name="main.py">import xlwings as xw</file></xlwings>'
     return rewrite(path, {}, {"customXml/item1.xml": item})
 
@@ -205,7 +205,7 @@ def with_people_part(path: Path) -> Path:
     "make,named",
     [
         (with_vba, "VBA"),
-        (with_lite_code, "xlwings Lite"),
+        (with_custom_xml, "custom XML"),
         (with_sparklines, "sparklines"),
         (with_shape, "shapes"),
         (with_data_bars, "Conditional Formatting extension"),

@@ -288,10 +288,13 @@ def _walk(node: Node) -> Iterator[Node]:
 
 
 def default_function_name(name: str) -> str:
-    """A function name as the evaluator looks it up: upper case, without ``_xludf.``/``_xlfn.``/``KPI.``."""
+    """A function name as the evaluator looks it up: upper case, without ``_xludf.``/``_xlfn.``/``KPI.`` and
+    without the ``_xldudf_`` (+ ``KPI_``) an Office.js runtime stores (``_xldudf_KPI_ACV`` -> ``ACV``)."""
     name = name.strip().upper()
     for prefix in ("_XLUDF.", "_XLFN.", "_XLWS.", "KPI."):
         name = name.removeprefix(prefix)
+    if name.startswith("_XLDUDF_"):
+        name = name.removeprefix("_XLDUDF_").removeprefix("KPI_")
     return name
 
 

@@ -462,8 +462,8 @@ def template_path(team: str, lang: str = "en", runtime: str = "classic", root: P
     return root / lang / f"{team}{suffix}.xlsx"
 
 
-def build_all(root: Path = BUILT_DIR, runtimes: Iterable[str] = ("classic",)) -> list[Path]:
-    """Build every team in every language (and the given runtimes) under ``root``."""
+def build_all(root: Path = BUILT_DIR, runtimes: Iterable[str] = RUNTIMES) -> list[Path]:
+    """Build every team in every language and runtime under ``root``."""
     written = []
     for spec in load_all():
         for lang in LANGUAGES:

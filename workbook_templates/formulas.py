@@ -961,6 +961,8 @@ _EAGER: dict[str, tuple[int, int, _Builtin]] = {
     "AND": (1, _ANY, lambda ev, a: all(_logicals(a))),
     "OR": (1, _ANY, lambda ev, a: any(_logicals(a))),
     "NOT": (1, 1, lambda ev, a: not _logical(a[0])),
+    "TRUE": (0, 0, lambda ev, a: True),  # Excel's TRUE() and FALSE(), which LibreOffice writes for TRUE
+    "FALSE": (0, 0, lambda ev, a: False),
     "DATE": (3, 3, lambda ev, a: _date(*a)),
     "EDATE": (2, 2, lambda ev, a: _add_months(*a, end_of_month=False)),
     "EOMONTH": (2, 2, lambda ev, a: _add_months(*a, end_of_month=True)),

@@ -11,6 +11,7 @@ store cached values that Calc itself computes when it recalculates the refreshed
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -77,7 +78,8 @@ def test_a_calc_saved_workbook_keeps_its_calculated_column_and_rich_text(tmp_pat
     assert values["My analysis"]["B1"].value == pytest.approx(2 * new_deals["Amount"].sum())
 
     rich = workbook["KPIs"]["J2"].value
-    assert isinstance(rich, CellRichText) and [str(part) if isinstance(part, str) else part.text for part in rich] == RUNS
+    assert isinstance(rich, CellRichText)
+    assert [part if isinstance(part, str) else part.text for part in rich] == RUNS
     run = rich[1]
     assert isinstance(run, TextBlock) and run.font.b and run.font.color.rgb == "FFFF0000"
 
@@ -101,7 +103,5 @@ def test_a_calc_saved_workbook_keeps_its_calculated_column_and_rich_text(tmp_pat
 
 
 def _table_xml(path: Path) -> str:
-    import zipfile
-
     with zipfile.ZipFile(path) as package:
         return "".join(package.read(n).decode() for n in package.namelist() if n.startswith("xl/tables/"))

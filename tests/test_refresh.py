@@ -9,7 +9,10 @@ are refused, naming them, and left untouched, unless forced.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import tempfile
 import zipfile
 from functools import cache
 from pathlib import Path
@@ -22,8 +25,8 @@ from openpyxl.styles import PatternFill
 from typer.testing import CliRunner
 
 from tests.test_fill import assert_dynamic_array, with_dynamic_array
-from workbook_templates import builder, sample_data
-from workbook_templates.fill import commands, refresh, write
+from workbook_templates import builder, data_model, sample_data, spec
+from workbook_templates.fill import commands, refresh, sources, write
 from workbook_templates.fill.cached_values import sheet_parts
 
 USER_FILL = "FF00B050"
@@ -139,7 +142,7 @@ def with_vba(path: Path) -> Path:
     return rewrite(path, content_type(path, "xl/vbaProject.bin", kind), {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0VBA"})
 
 
-def with_lite_code(path: Path) -> Path:
+def with_custom_xml(path: Path) -> Path:
     item = b'<?xml version="1.0"?><xlwings><file name="main.py">import xlwings as xw</file></xlwings>'
     return rewrite(path, {}, {"customXml/item1.xml": item})
 
@@ -205,7 +208,7 @@ def with_people_part(path: Path) -> Path:
     "make,named",
     [
         (with_vba, "VBA"),
-        (with_lite_code, "xlwings Lite"),
+        (with_custom_xml, "custom XML"),
         (with_sparklines, "sparklines"),
         (with_shape, "shapes"),
         (with_data_bars, "Conditional Formatting extension"),
@@ -273,3 +276,154 @@ def deals_csv(directory: Path, rows: int) -> Path:
     folder = directory / f"deals-{rows}"
     sample_data.write_csv(folder, frames={"Deals": frames()["Deals"].head(rows)})
     return folder
+
+
+# ------------------------------------------------------------------------ every team, from the sample CSVs
+
+
+@cache
+def sample_csvs() -> tuple[Path, dict[str, pd.DataFrame]]:
+    """The project's own sample data as CSV files, read back as ``kpi`` reads them (nullable columns)."""
+    directory = Path(tempfile.mkdtemp(prefix="kpi-sample-"))
+    sample_data.write_csv(directory)
+    return directory, sources.load(sorted(directory.glob("*.csv"))).frames
+
+
+_CACHED = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)><f[^>]*>[^<]*</f>(?:<v>([^<]*)</v>)?</c>')
+
+
+def formula_cells(path: Path) -> dict[tuple[str, str], object]:
+    """Every formula cell's cached value on the sheets that are not data tables: (sheet, cell) -> value
+    (numbers as floats, text and errors as stored; None when no value is stored)."""
+    values: dict[tuple[str, str], object] = {}
+    with zipfile.ZipFile(path) as package:
+        for sheet, part in sheet_parts(package).items():
+            if sheet in data_model.TABLES:
+                continue
+            for cell, attributes, value in _CACHED.findall(package.read(part).decode()):
+                kind = re.search(r' t="(\w+)"', attributes)
+                number = value != "" and (kind is None or kind.group(1) == "n")
+                values[sheet, cell] = float(value) if number else (value or None)
+    return values
+
+
+@pytest.mark.parametrize("team", spec.TEAM_ORDER)
+def test_refresh_every_team_from_the_sample_csvs(team: str, tmp_path: Path) -> None:
+    """A workbook filled with last quarter's rows, refreshed with the whole export, holds what a fresh fill
+    of the whole export holds: every formula cell's cached value (the fill's values are checked against
+    the Python functions in test_fill)."""
+    _, frames_ = sample_csvs()
+    own = {name: frames_[name] for name in spec.load(team).tables if name in frames_}
+    path = tmp_path / f"{team}.xlsx"
+    half = {name: frame.head(len(frame) // 2) for name, frame in own.items()}
+    write.fill_file(builder.template_path(team), half, path)
+    result = refresh.refresh(path, own)
+    fresh = tmp_path / "fresh.xlsx"
+    write.fill_file(builder.template_path(team), own, fresh)
+    assert result.rows == {name: len(frame) for name, frame in own.items()}
+    refreshed, expected = formula_cells(path), formula_cells(fresh)
+    kpis = [key for key in expected if key[0] == "KPIs"]
+    assert kpis and all(expected[key] is not None for key in kpis if key[1].startswith("C"))
+    for key, value in expected.items():
+        if key[0] == "Scorecard":
+            continue  # the scorecard's people are the fill's to choose; the refresh keeps the rows it has
+        if isinstance(value, float):
+            assert refreshed[key] == pytest.approx(value, rel=1e-12), key
+        else:
+            assert refreshed[key] == value, key
+
+
+def test_refresh_command_on_the_sample_tickets(tmp_path: Path) -> None:
+    """The issue's own command: ``kpi refresh support.xlsx --data Tickets.csv`` (tickets with blanks)."""
+    directory, frames_ = sample_csvs()
+    path = tmp_path / "support.xlsx"
+    own = {name: frames_[name] for name in spec.load("support").tables}
+    write.fill_file(builder.template_path("support"), own, path)
+    result = CliRunner().invoke(commands.app, ["refresh", str(path), "--data", str(directory / "Tickets.csv")])
+    assert result.exit_code == 0, result.output
+    for label in ("Loading support.xlsx", "Replacing the table rows", "Recalculating the formulas", "Saving"):
+        assert label in result.output  # a status line per step, with its time
+    tickets = pd.read_csv(directory / "Tickets.csv")
+    assert openpyxl.load_workbook(path)["Tickets"].tables["Tickets"].ref.endswith(str(len(tickets) + 1))
+
+
+# --------------------------------------------------------------------------------- files and failures
+
+
+def test_refresh_writes_through_a_symlink(tmp_path: Path) -> None:
+    real = tmp_path / "shared" / "sales.xlsx"
+    real.parent.mkdir()
+    write.fill_file(builder.template_path("sales"), {"Deals": frames()["Deals"].head(20)}, real)
+    link = tmp_path / "sales.xlsx"
+    link.symlink_to(real)
+    before = real.read_bytes()
+    result = refresh.refresh(link, {"Deals": frames()["Deals"].head(35)})
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert openpyxl.load_workbook(real)["Deals"].tables["Deals"].ref == "A1:AA36"
+    assert result.backup.parent == tmp_path and result.backup.read_bytes() == before
+    assert sorted(p.name for p in real.parent.iterdir()) == ["sales.xlsx"]  # no temporary file left
+
+
+def test_a_full_disk_leaves_no_backup_and_the_workbook_unchanged(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    path = tmp_path / "sales.xlsx"
+    write.fill_file(builder.template_path("sales"), {"Deals": frames()["Deals"].head(20)}, path)
+    before = path.read_bytes()
+    real_fdopen = os.fdopen
+
+    def half_then_full(handle: int, mode: str = "r", *args: object, **kwargs: object):  # noqa: ANN202
+        stream = real_fdopen(handle, mode, *args, **kwargs)
+        original_write = stream.write
+
+        def write(data: bytes) -> int:
+            original_write(data[: len(data) // 2])  # part of the backup reaches the disk, then it is full
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        stream.write = write
+        return stream
+
+    monkeypatch.setattr(refresh.os, "fdopen", half_then_full)
+    with pytest.raises(refresh.RefreshError, match="disk is full"):
+        refresh.refresh(path, {"Deals": frames()["Deals"].head(30)})
+    assert path.read_bytes() == before and sorted(tmp_path.iterdir()) == [path]  # no backup, whole or truncated
+
+
+def test_a_failed_save_removes_the_backup(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    path = tmp_path / "sales.xlsx"
+    write.fill_file(builder.template_path("sales"), {"Deals": frames()["Deals"].head(20)}, path)
+    before = path.read_bytes()
+    seen = []
+
+    def failing_finish(*args: object, **kwargs: object) -> None:
+        seen.extend(p.name for p in tmp_path.iterdir() if ".backup-" in p.name)  # the backup is complete first
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(refresh, "finish", failing_finish)
+    result = CliRunner().invoke(commands.app, ["refresh", str(path), "--data", str(deals_csv(tmp_path, 30))])
+    assert seen and result.exit_code == 1
+    assert "disk is full" in result.output and "Traceback" not in result.output
+    assert path.read_bytes() == before and not [p for p in tmp_path.iterdir() if ".backup-" in p.name]
+
+
+@pytest.mark.parametrize("problem", ["missing", "folder", "not a workbook", "read-only folder"])
+def test_refresh_errors_are_one_line(problem: str, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    data = deals_csv(tmp_path, 10)
+    path = tmp_path / "sales.xlsx"
+    expected = {"missing": "no such workbook", "folder": "is a folder", "not a workbook": "not an Excel workbook"}
+    if problem == "folder":
+        path.mkdir()
+    elif problem == "not a workbook":
+        path.write_text("Deal,Amount\n")
+    elif problem == "read-only folder":
+        write.fill_file(builder.template_path("sales"), {"Deals": frames()["Deals"].head(5)}, path)
+
+        def refused(*args: object, **kwargs: object) -> None:  # what a read-only folder answers (even to root)
+            raise PermissionError(errno.EACCES, "Permission denied")
+
+        monkeypatch.setattr(refresh.tempfile, "mkstemp", refused)
+        expected[problem] = "permission denied"
+    result = CliRunner().invoke(commands.app, ["refresh", str(path), "--data", str(data)])
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert any(line.startswith("Not refreshed:") and expected[problem] in line for line in lines), result.output
+    assert "Traceback" not in result.output and len([ln for ln in lines if "Not refreshed" in ln]) == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -106,6 +106,74 @@ def rename_functions(formula: str, namer: Callable[[str], str]) -> str:
     return "=" + "".join(parts)
 
 
+def _stored_names() -> dict[str, str]:
+    """Every way a catalogue function is stored in a formula (any runtime, upper case) -> its Excel name."""
+    from udfs.excel import formula_name
+
+    names = {}
+    for entry in udfs.catalog():
+        for runtime in RUNTIMES:
+            names[formula_name(entry.name, runtime).upper()] = entry.name
+    return names
+
+
+def convert_formula(formula: str, runtime: str) -> str:
+    """A formula written for any runtime with each catalogue call as ``runtime`` stores it
+    (``ACV(...)`` <-> ``_xldudf_ACV(...)`` <-> ``_xldudf_KPI_ACV(...)``); everything else untouched."""
+    from openpyxl.formula.tokenizer import Tokenizer
+
+    namer = function_namer(runtime)
+    stored = _stored_names()
+    parts = []
+    changed = False
+    for token in Tokenizer(formula).items:
+        text = token.value
+        if token.type == "FUNC" and token.subtype == "OPEN" and text[:-1].upper() in stored:
+            renamed = namer(stored[text[:-1].upper()]) + "("
+            changed = changed or renamed != text
+            text = renamed
+        parts.append(text)
+    return "=" + "".join(parts) if changed else formula
+
+
+def set_runtime(workbook: Workbook, runtime: str) -> int:
+    """Make a KPI workbook one for ``runtime``: every catalogue call in its formulas and defined names as that
+    runtime stores it, its About sheet's runtime line and its ``KpiRuntime`` property. Returns the number of
+    formulas changed."""
+    function_namer(runtime)  # checks the name
+    props = {prop.name: prop for prop in workbook.custom_doc_props.props}
+    old = str(props["KpiRuntime"].value) if "KpiRuntime" in props else None
+    changed = 0
+    for ws in workbook.worksheets:
+        for cell in ws._cells.values():
+            if cell.data_type != "f":
+                continue
+            value = cell._value
+            text = getattr(value, "text", value)
+            if isinstance(text, str) and text.startswith("="):
+                converted = convert_formula(text, runtime)
+                if converted != text:
+                    changed += 1
+                    if isinstance(value, str):
+                        cell._value = converted
+                    else:
+                        value.text = converted
+    for defined in workbook.defined_names.values():
+        if defined.attr_text and "(" in defined.attr_text:
+            defined.attr_text = convert_formula("=" + defined.attr_text, runtime)[1:]
+    if "KpiLanguage" in props and old in RUNTIMES and old != runtime:
+        msg = messages(str(props["KpiLanguage"].value))
+        about = workbook[msg["sheet.about"]] if msg["sheet.about"] in workbook.sheetnames else None
+        for cell in about._cells.values() if about is not None else ():
+            if cell.value == msg[f"about.runtime_{old}"]:
+                cell.value = msg[f"about.runtime_{runtime}"]
+    if "KpiRuntime" in props:
+        props["KpiRuntime"].value = runtime
+    else:
+        workbook.custom_doc_props.append(StringProperty(name="KpiRuntime", value=runtime))
+    return changed
+
+
 class TemplateBuilder:
     """Builds one team's workbook in one language for one runtime; :meth:`build` returns it."""
 
@@ -394,8 +462,8 @@ def template_path(team: str, lang: str = "en", runtime: str = "classic", root: P
     return root / lang / f"{team}{suffix}.xlsx"
 
 
-def build_all(root: Path = BUILT_DIR, runtimes: Iterable[str] = ("classic",)) -> list[Path]:
-    """Build every team in every language (and the given runtimes) under ``root``."""
+def build_all(root: Path = BUILT_DIR, runtimes: Iterable[str] = RUNTIMES) -> list[Path]:
+    """Build every team in every language and runtime under ``root``."""
     written = []
     for spec in load_all():
         for lang in LANGUAGES:

@@ -288,10 +288,13 @@ def _walk(node: Node) -> Iterator[Node]:
 
 
 def default_function_name(name: str) -> str:
-    """A function name as the evaluator looks it up: upper case, without ``_xludf.``/``_xlfn.``/``KPI.``."""
+    """A function name as the evaluator looks it up: upper case, without ``_xludf.``/``_xlfn.``/``KPI.`` and
+    without the ``_xldudf_`` (+ ``KPI_``) an Office.js runtime stores (``_xldudf_KPI_ACV`` -> ``ACV``)."""
     name = name.strip().upper()
     for prefix in ("_XLUDF.", "_XLFN.", "_XLWS.", "KPI."):
         name = name.removeprefix(prefix)
+    if name.startswith("_XLDUDF_"):
+        name = name.removeprefix("_XLDUDF_").removeprefix("KPI_")
     return name
 
 
@@ -977,6 +980,8 @@ _EAGER: dict[str, tuple[int, int, _Builtin]] = {
     "AND": (1, _ANY, lambda ev, a: all(_logicals(a))),
     "OR": (1, _ANY, lambda ev, a: any(_logicals(a))),
     "NOT": (1, 1, lambda ev, a: not _logical(a[0])),
+    "TRUE": (0, 0, lambda ev, a: True),  # Excel's TRUE() and FALSE(), which LibreOffice writes for TRUE
+    "FALSE": (0, 0, lambda ev, a: False),
     "DATE": (3, 3, lambda ev, a: _date(*a)),
     "EDATE": (2, 2, lambda ev, a: _add_months(*a, end_of_month=False)),
     "EOMONTH": (2, 2, lambda ev, a: _add_months(*a, end_of_month=True)),

@@ -105,6 +105,7 @@ def plan(
     period: tuple[dt.date, dt.date] | None = None,
     skipped: Sequence[BadRow] = (),
     template_root: Path = builder.BUILT_DIR,
+    runtime: str = "classic",
 ) -> list[Job]:
     """The jobs of a fill: ``OUT/<team>.xlsx``, or ``OUT/<team>/<value>.xlsx`` per split value. Each job
     knows what its workbook covers (:class:`Coverage`), which KPIs it cannot show (:class:`Gaps`) and the
@@ -115,9 +116,9 @@ def plan(
     jobs = []
     for team in teams:
         spec = load(team)
-        template = builder.template_path(team, lang, root=template_root)
+        template = builder.template_path(team, lang, runtime, root=template_root)
         if not template.exists():
-            raise FileNotFoundError(f"no {lang} template for {team}: {template}")
+            raise FileNotFoundError(f"no {lang} {runtime} template for {team}: {template}")
         own = {name: data[name] for name in spec.tables if name in data}
         bad = [row for row in skipped if row.table in spec.tables]
         if split is None:

@@ -14,14 +14,15 @@ import re
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from openpyxl.cell.cell import Cell
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def plain_value(value: Any) -> Any:
-    """A pandas/numpy value as the plain Python value openpyxl writes; NaN/NaT/None become None."""
-    if value is None:
+    """A pandas/numpy value as the plain Python value openpyxl writes; NaN/NaT/NA/None become None."""
+    if value is None or value is pd.NA:
         return None
     if isinstance(value, np.generic):
         value = value.item()

@@ -9,11 +9,12 @@ command line.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -21,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .. import sample_data
+from ..builder import RUNTIMES
 from ..messages import LANGUAGES
 from ..spec import TEAM_ORDER
 from ..spec import load as load_spec
@@ -50,6 +52,12 @@ PresetOption = Annotated[str | None, typer.Option("--preset", help=PRESET_HELP)]
 MappingOption = Annotated[Path | None, typer.Option("--mapping", help=MAPPING_HELP)]
 LangOption = Annotated[str, typer.Option("--lang", help=f"Workbook language: {'|'.join(LANGUAGES)}.")]
 SkipOption = Annotated[bool, typer.Option("--skip-bad-rows", help=SKIP_HELP)]
+RUNTIME_HELP = (
+    "The Excel add-in the workbook is for: classic (xlwings with VBA, Windows), lite (xlwings Lite) or server "
+    "(xlwings Server); catalogue calls are stored the way that add-in's Excel stores them. "
+    "Default: $KPI_RUNTIME, else classic (refresh: the workbook's own)."
+)
+RuntimeOption = Annotated[str | None, typer.Option("--runtime", metavar="classic|lite|server", help=RUNTIME_HELP)]
 
 
 @app.command("sample-data")
@@ -81,6 +89,7 @@ def fill(
     preset: PresetOption = None,
     mapping: MappingOption = None,
     lang: LangOption = "en",
+    runtime: RuntimeOption = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes to spread the workbooks over.")] = 1,
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite workbooks that exist, even those filled from other inputs.")
@@ -100,12 +109,20 @@ Rows that cannot be read stop the fill and are listed (also in OUT/bad-rows.csv)
         _usage(f"--split must be one of {', '.join(SPLITS)}")
     if lang not in LANGUAGES:
         _usage(f"--lang must be one of {', '.join(LANGUAGES)}")
+    runtime = _runtime(runtime, "classic")
     period_range = _period(period)
     loaded = _load([*data, *(more_data or [])], preset, mapping, skip_bad_rows, out / "bad-rows.csv")
     try:
         jobs_list = _checked(
             lambda: batch.plan(
-                teams, loaded.frames, out, lang=lang, split=split, period=period_range, skipped=loaded.skipped
+                teams,
+                loaded.frames,
+                out,
+                lang=lang,
+                split=split,
+                period=period_range,
+                skipped=loaded.skipped,
+                runtime=runtime,
             )
         )
     except (LimitError, PeopleError) as error:
@@ -119,37 +136,62 @@ Rows that cannot be read stop the fill and are listed (also in OUT/bad-rows.csv)
 
 @app.command("refresh")
 def refresh_command(
-    workbook: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The workbook to refresh (.xlsx).")],
+    workbook: Annotated[Path, typer.Argument(help="The workbook to refresh (.xlsx, or .xlsm with VBA).")],
     data: DataOption,
     more_data: MoreData = None,
     period: PeriodOption = None,
     preset: PresetOption = None,
     mapping: MappingOption = None,
+    runtime: RuntimeOption = None,
     force: Annotated[bool, typer.Option("--force", help="Refresh even if it loses parts openpyxl drops.")] = False,
     skip_bad_rows: SkipOption = False,
 ) -> None:
     """Replace the data-table rows of a workbook (which a person may have edited) with new data.
 
-    Sheets, formulas, formats and charts a person added are kept; \
+    Sheets, formulas, formats, charts, rich text and calculated columns a person added are kept, and so are \
+the VBA code of an .xlsm (classic xlwings) and the add-in parts of an xlwings Lite or Server workbook; \
 a backup NAME.backup-YYYYmmdd-HHMMSS.xlsx is written first. \
-A workbook with parts openpyxl would drop (VBA or xlwings Lite code, sparklines, shapes, pictures in cells, \
+A workbook with other parts openpyxl would drop (sparklines, shapes, pictures in cells, \
 Excel 2010 formatting extensions) is refused, naming them, unless --force.
     """
+    runtime = _runtime(runtime, None)
     period_range = _period(period)
     loaded = _load(
         [*data, *(more_data or [])], preset, mapping, skip_bad_rows, workbook.with_name(workbook.stem + ".bad-rows.csv")
     )
+    labels = {
+        "load": f"Loading {workbook.name}",
+        "rows": "Replacing the table rows",
+        "recalculate": "Recalculating the formulas",
+        "save": "Saving (backup first)",
+    }
     try:
-        with console.status(f"Refreshing {workbook}..."):
-            result = refresh.refresh(workbook, loaded.frames, period=period_range, skipped=loaded.skipped, force=force)
+        with console.status(f"Refreshing {workbook}...") as status:
+            steps = _Steps(labels, status)
+            result = refresh.refresh(
+                workbook,
+                loaded.frames,
+                period=period_range,
+                skipped=loaded.skipped,
+                force=force,
+                runtime=runtime,
+                progress=steps.start,
+            )
+            steps.start("")
+    except refresh.RefreshError as error:
+        err.print(f"[red]Not refreshed:[/] {error}", soft_wrap=True)
+        raise typer.Exit(1) from None
     except ValueError as error:  # the new rows do not fit the workbook (a table would grow over cells)
-        err.print(f"[red]Not refreshed:[/] {error}. Nothing was changed.")
+        err.print(f"[red]Not refreshed:[/] {error}. Nothing was changed.", soft_wrap=True)
         raise typer.Exit(1) from None
     except refresh.RefreshRefused as refused:
-        err.print(f"[red]Not refreshed:[/] {refused.path} holds what openpyxl would drop:")
+        err.print(f"[red]Not refreshed:[/] {refused.path} holds what openpyxl would drop:", soft_wrap=True)
         for item in refused.lost:
-            err.print(f"  • {item}")
+            err.print(f"  • {item}", soft_wrap=True)
         err.print("Nothing was changed. Use --force to refresh anyway (those parts are then lost).")
+        raise typer.Exit(1) from None
+    except OSError as error:
+        err.print(f"[red]Not refreshed:[/] {workbook}: {error.strerror or error}. Nothing was changed.", soft_wrap=True)
         raise typer.Exit(1) from None
     table = Table(title=f"Refreshed {result.path}")
     for column in ("Table", "Rows"):
@@ -159,10 +201,13 @@ Excel 2010 formatting extensions) is refused, naming them, unless --force.
     console.print(table)
     console.print(
         f"KPI cells: {result.kpi_cells}, errors: {result.kpi_errors}, cached values: {result.cached}, "
-        f"{result.seconds:.1f} s. Backup of the original: {result.backup}"
+        f"runtime: {result.runtime or 'not set'}, {result.seconds:.1f} s. Backup of the original: {result.backup}",
+        soft_wrap=True,
     )
+    if result.kept_parts:
+        console.print(f"Kept unchanged: {', '.join(result.kept_parts)}", soft_wrap=True)
     for note in [*loaded.notes, *result.notes]:
-        console.print(f"[yellow]Note:[/] {note}")
+        console.print(f"[yellow]Note:[/] {note}", soft_wrap=True)
     _print_skipped(loaded.skipped)
 
 
@@ -170,15 +215,17 @@ Excel 2010 formatting extensions) is refused, naming them, unless --force.
 def demo(
     out: Annotated[Path, typer.Argument(help="Folder for the workbooks.")] = Path("kpi-demo"),
     lang: LangOption = "en",
+    runtime: RuntimeOption = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Processes to use; 0: one per CPU.")] = 0,
     force: Annotated[bool, typer.Option("--force", help="Overwrite workbooks that already exist.")] = False,
 ) -> None:
     """Fill every team's workbook from the bundled sample data: OUT/<team>.xlsx, numbers visible on open."""
     if lang not in LANGUAGES:
         _usage(f"--lang must be one of {', '.join(LANGUAGES)}")
+    runtime = _runtime(runtime, "classic")
     with console.status("Generating the sample data..."):
         frames = sample_data.generate()
-    jobs_list = batch.plan(list(TEAM_ORDER), frames, out, lang=lang)
+    jobs_list = batch.plan(list(TEAM_ORDER), frames, out, lang=lang, runtime=runtime)
     results = _run(jobs_list, jobs or batch.default_processes(), force)
     _summary(results, [], [])
     written = [r for r in results if r.status in ("written", "kept")]
@@ -190,9 +237,33 @@ def demo(
 # ------------------------------------------------------------------------------------------- helpers
 
 
+class _Steps:
+    """Status lines for the steps of a long command: the running step in the spinner, each finished one
+    printed with its time."""
+
+    def __init__(self, labels: dict[str, str], status: Any) -> None:
+        self.labels, self.status = labels, status
+        self.step, self.at = "", time.perf_counter()
+
+    def start(self, step: str) -> None:
+        if self.step:
+            console.print(f"  {self.labels[self.step]}: {time.perf_counter() - self.at:.1f} s")
+        self.step, self.at = step, time.perf_counter()
+        if step:
+            self.status.update(f"{self.labels[step]}...")
+
+
 def _usage(message: str) -> None:
     err.print(f"[red]Error:[/] {message}")
     raise typer.Exit(2)
+
+
+def _runtime(runtime: str | None, default: str | None) -> str | None:
+    """The runtime asked for: the option, else $KPI_RUNTIME, else ``default``; a usage error if unknown."""
+    chosen = runtime or os.environ.get("KPI_RUNTIME") or default
+    if chosen is not None and chosen.lower() not in RUNTIMES:
+        _usage(f"--runtime must be one of {', '.join(RUNTIMES)}, not {chosen!r}")
+    return chosen.lower() if chosen else None
 
 
 def _checked(action):  # noqa: ANN001, ANN202 - a thunk; its value

@@ -20,6 +20,7 @@ import contextlib
 import copy
 import datetime as dt
 import errno
+import functools
 import io
 import os
 import re
@@ -348,30 +349,42 @@ def _cut_rows(xml: str, table: dict[str, str], name: str, sheet: str) -> tuple[s
         return None
     if int(table.get("totalsRowCount", "0") or 0):
         return None
-    rows = list(_ROW_START.finditer(xml))
-    body = [match for match in rows if int(match.group(1)) > 1]
-    if not body:
-        return xml, _CutTable(name, sheet, max_col)
-    end = _SHEET_DATA_END.search(xml, body[0].start())
+    header = _ROW_START.search(xml)
+    if header is None or header.group(1) != "1":
+        return None
+    second = xml.find("<row ", header.end())
+    end = _SHEET_DATA_END.search(xml, header.end())
     if end is None:
         return None
-    region = xml[body[0].start() : end.start()]
+    if second < 0 or second > end.start():
+        return xml, _CutTable(name, sheet, max_col)
+    last = _ROW_START.search(xml, xml.rfind("<row ", second, end.start()))
+    if last is None or int(last.group(1)) > max_row:
+        return None  # rows below the table (a totals row, notes): the openpyxl path keeps them in place
+    region = xml[second : end.start()]
+    if _beyond(max_col).search(region):
+        return None  # a cell beside the table: the openpyxl path keeps it in place
     cut = _CutTable(name, sheet, max_col)
-    last_row = 1
-    for letters, row in _CELL_REF.findall(region):
-        if column_index_from_string(letters) > max_col:
-            return None  # a cell beside the table: the openpyxl path keeps it in place
-        last_row = max(last_row, int(row))
-    if last_row > max_row:
-        return None  # cells below the table
-    first = re.search(r'<row\b[^>]*?\br="2"[^>]*>(.*?)</row>', region, re.S)
+    first = re.match(r'<row\b[^>]*?\br="2"[^>]*>(.*?)</row>', region, re.S)
     if first:
         for letters, attributes in re.findall(r'<c r="([A-Z]{1,3})2"([^>]*?)/?>', first.group(1)):
             style = re.search(r'\bs="([0-9]+)"', attributes)
             if style:
                 cut.styles[column_index_from_string(letters)] = int(style.group(1))
         cut.formulas = _formula_columns(region, first.group(1), max_row)
-    return xml[: body[0].start()] + xml[end.start() :], cut
+    return xml[:second] + xml[end.start() :], cut
+
+
+@functools.lru_cache(maxsize=64)
+def _beyond(last_column: int) -> re.Pattern[str]:
+    """A cell reference in a column after ``last_column`` (for "AA": AB..AZ, B?..Z?, any three letters)."""
+    letters = get_column_letter(last_column)
+    options = [f"[A-Z]{{{len(letters) + 1},3}}"] if len(letters) < 3 else []
+    for index, letter in enumerate(letters):
+        if letter != "Z":
+            rest = len(letters) - index - 1
+            options.append(f"{letters[:index]}[{chr(ord(letter) + 1)}-Z]" + (f"[A-Z]{{{rest}}}" if rest else ""))
+    return re.compile(r'<c r="(?:' + "|".join(options) + r')[0-9]')
 
 
 def _formula_columns(region: str, first_row: str, last_row: int) -> dict[int, str]:
@@ -620,9 +633,10 @@ def refresh(
     step("load")
     target, original = _read_workbook(path)
     macro_enabled = target.suffix.lower() in (".xlsm", ".xltm")
-    dropped = dropped_features(io.BytesIO(original), macro_enabled=macro_enabled)
     replaced = [name for name in data if name in data_model.TABLES]
     slim, cut = _slim_package(original, replaced)
+    dropped = dropped_features(slim, macro_enabled=macro_enabled)  # the rows cut out hold nothing it looks for
+    slim.seek(0)
     with zipfile.ZipFile(slim) as package:
         names = package.namelist()
         carried = read_carried_parts(package)

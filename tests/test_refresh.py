@@ -22,6 +22,8 @@ import pandas as pd
 import pytest
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import TableFormula
 from typer.testing import CliRunner
 
 from tests.test_fill import assert_dynamic_array, with_dynamic_array
@@ -427,3 +429,59 @@ def test_refresh_errors_are_one_line(problem: str, tmp_path: Path, monkeypatch) 
     assert any(line.startswith("Not refreshed:") and expected[problem] in line for line in lines), result.output
     assert "Traceback" not in result.output and len([ln for ln in lines if "Not refreshed" in ln]) == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+# ------------------------------------------------------------------------------------- calculated columns
+
+
+def with_calculated_columns(path: Path, formulas: dict[str, str]) -> dict[str, str]:
+    """Columns a person added to the Deals table, each with a calculated-column formula (as Excel saves it:
+    the table column's formula and the same formula in every cell). Returns name -> column letter."""
+    workbook = openpyxl.load_workbook(path)
+    ws = workbook["Deals"]
+    table = ws.tables["Deals"]
+    last = ws.max_row
+    letters = {}
+    for name, formula in formulas.items():
+        column = ws.max_column + 1
+        letters[name] = get_column_letter(column)
+        ws.cell(1, column, name)
+        for row in range(2, last + 1):
+            ws.cell(row, column, "=" + formula)
+    table.ref = table.autoFilter.ref = f"A1:{get_column_letter(ws.max_column)}{last}"
+    table.tableColumns = []
+    table._initialise_columns()
+    for column, (name, formula) in zip(table.tableColumns[-len(formulas) :], formulas.items(), strict=True):
+        column.name, column.calculatedColumnFormula = name, TableFormula(attr_text=formula)
+    workbook.save(path)
+    return letters
+
+
+def test_calculated_columns_get_their_formula_and_value_in_every_new_row(tmp_path: Path) -> None:
+    path = tmp_path / "sales.xlsx"
+    write.fill_file(builder.template_path("sales"), {"Deals": frames()["Deals"].head(30)}, path)
+    formulas = {
+        "PerMonth": "Deals[[#This Row],[ACV]]/Deals[[#This Row],[ContractMonths]]",  # a column at a time
+        "WonAmount": 'IF([@Status]="Won",[@Amount],0)',  # row by row
+    }
+    letters = with_calculated_columns(path, formulas)
+    deals = frames()["Deals"].iloc[100:350].reset_index(drop=True)
+    deals.loc[3, "ContractMonths"] = 0  # Excel shows #DIV/0! for this row
+    deals.loc[4, "ACV"] = None  # a blank counts as 0
+    refresh.refresh(path, {"Deals": deals})
+
+    workbook = openpyxl.load_workbook(path)
+    values = openpyxl.load_workbook(path, data_only=True)["Deals"]
+    for name, letter in letters.items():
+        cells = [workbook["Deals"][f"{letter}{row}"].value for row in range(2, len(deals) + 2)]
+        assert set(cells) == {"=" + formulas[name]}
+    per_month = [values[f"{letters['PerMonth']}{row}"].value for row in range(2, len(deals) + 2)]
+    won = [values[f"{letters['WonAmount']}{row}"].value for row in range(2, len(deals) + 2)]
+    for index, deal in deals.iterrows():
+        if index == 3:
+            assert per_month[index] == "#DIV/0!"
+        else:
+            acv = 0 if pd.isna(deal["ACV"]) else deal["ACV"]
+            assert per_month[index] == pytest.approx(acv / deal["ContractMonths"]), index
+        assert won[index] == pytest.approx(deal["Amount"] if deal["Status"] == "Won" else 0), index
+    assert per_month[4] == 0

@@ -20,6 +20,7 @@ import contextlib
 import copy
 import datetime as dt
 import errno
+import functools
 import io
 import os
 import re
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import openpyxl
 import pandas as pd
 from openpyxl.cell.cell import Cell
@@ -41,7 +43,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter, range_bo
 from openpyxl.workbook import Workbook
 
 from .. import builder, data_model
-from ..formulas import ColumnEvaluator, ExcelError, FormulaError
+from ..formulas import Binary, ColumnEvaluator, ExcelError, FormulaError, Literal, Ref, Unary, parse
 from ..messages import messages
 from .cached_values import (
     METADATA_CONTENT_TYPE,
@@ -348,30 +350,42 @@ def _cut_rows(xml: str, table: dict[str, str], name: str, sheet: str) -> tuple[s
         return None
     if int(table.get("totalsRowCount", "0") or 0):
         return None
-    rows = list(_ROW_START.finditer(xml))
-    body = [match for match in rows if int(match.group(1)) > 1]
-    if not body:
-        return xml, _CutTable(name, sheet, max_col)
-    end = _SHEET_DATA_END.search(xml, body[0].start())
+    header = _ROW_START.search(xml)
+    if header is None or header.group(1) != "1":
+        return None
+    second = xml.find("<row ", header.end())
+    end = _SHEET_DATA_END.search(xml, header.end())
     if end is None:
         return None
-    region = xml[body[0].start() : end.start()]
+    if second < 0 or second > end.start():
+        return xml, _CutTable(name, sheet, max_col)
+    last = _ROW_START.search(xml, xml.rfind("<row ", second, end.start()))
+    if last is None or int(last.group(1)) > max_row:
+        return None  # rows below the table (a totals row, notes): the openpyxl path keeps them in place
+    region = xml[second : end.start()]
+    if _beyond(max_col).search(region):
+        return None  # a cell beside the table: the openpyxl path keeps it in place
     cut = _CutTable(name, sheet, max_col)
-    last_row = 1
-    for letters, row in _CELL_REF.findall(region):
-        if column_index_from_string(letters) > max_col:
-            return None  # a cell beside the table: the openpyxl path keeps it in place
-        last_row = max(last_row, int(row))
-    if last_row > max_row:
-        return None  # cells below the table
-    first = re.search(r'<row\b[^>]*?\br="2"[^>]*>(.*?)</row>', region, re.S)
+    first = re.match(r'<row\b[^>]*?\br="2"[^>]*>(.*?)</row>', region, re.S)
     if first:
         for letters, attributes in re.findall(r'<c r="([A-Z]{1,3})2"([^>]*?)/?>', first.group(1)):
             style = re.search(r'\bs="([0-9]+)"', attributes)
             if style:
                 cut.styles[column_index_from_string(letters)] = int(style.group(1))
         cut.formulas = _formula_columns(region, first.group(1), max_row)
-    return xml[: body[0].start()] + xml[end.start() :], cut
+    return xml[:second] + xml[end.start() :], cut
+
+
+@functools.lru_cache(maxsize=64)
+def _beyond(last_column: int) -> re.Pattern[str]:
+    """A cell reference in a column after ``last_column`` (for "AA": AB..AZ, B?..Z?, any three letters)."""
+    letters = get_column_letter(last_column)
+    options = [f"[A-Z]{{{len(letters) + 1},3}}"] if len(letters) < 3 else []
+    for index, letter in enumerate(letters):
+        if letter != "Z":
+            rest = len(letters) - index - 1
+            options.append(f"{letters[:index]}[{chr(ord(letter) + 1)}-Z]" + (f"[A-Z]{{{rest}}}" if rest else ""))
+    return re.compile(r'<c r="(?:' + "|".join(options) + r")[0-9]")
 
 
 def _formula_columns(region: str, first_row: str, last_row: int) -> dict[int, str]:
@@ -551,12 +565,74 @@ def _evaluate_formula_columns(evaluator: ColumnEvaluator, new: _NewRows, table: 
     }
     for column in new.formulas:
         values = column.values
+        fast = _vectorised(column, new, table, {name: column_index_from_string(lt) for name, lt in headers.items()})
+        if fast is not None:
+            values[:] = fast
+            continue
         try:
             for index in range(new.count):
                 value = evaluator.evaluate(new.sheet, _row_formula(column.formula, table, headers, index + 2, column))
                 values[index] = None if isinstance(value, ExcelError) and value.code == "#NAME?" else value
         except (FormulaError, RecursionError):
             values[:] = [None] * new.count
+
+
+class _NotVector(Exception):
+    """A formula the column-at-a-time arithmetic does not cover."""
+
+
+_ARITHMETIC = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide}
+
+
+def _vectorised(column: _FormulaColumn, new: _NewRows, table: str, positions: Mapping[str, int]) -> list[Any] | None:
+    """The values of a calculated column of arithmetic over number columns of its own row (``=[@Amount]*2``,
+    ``=[@ACV]/[@ContractMonths]``) computed a column at a time, with Excel's rules (a blank is 0, dividing by
+    zero is #DIV/0!); None for any other formula (it is then evaluated row by row)."""
+    if not column.structured:
+        return None
+    used: dict[str, int] = {}
+
+    def placeholder(match: re.Match[str]) -> str:
+        if match.group("table") and match.group("table").upper() != table.upper():
+            raise _NotVector
+        name = (match.group("a") or match.group("b") or match.group("c")).strip().upper()
+        if name not in positions:
+            raise _NotVector
+        key = f"THIS_ROW_COLUMN_{positions[name]}"
+        used[key] = positions[name]
+        return key
+
+    failed = np.zeros(new.count, dtype=bool)
+
+    def value(node: Any) -> Any:
+        nonlocal failed
+        if isinstance(node, Literal) and type(node.value) is float:
+            return node.value
+        if isinstance(node, Ref) and node.kind == "name" and node.sheet is None and node.name.upper() in used:
+            source = new.columns[used[node.name.upper()] - 1]
+            if not isinstance(source, DataColumn) or source.numbers is None:
+                raise _NotVector
+            return np.nan_to_num(source.numbers, nan=0.0)
+        if isinstance(node, Unary) and node.op in "+-":
+            operand = value(node.operand)
+            return -operand if node.op == "-" else operand
+        if isinstance(node, Binary) and node.op in _ARITHMETIC:
+            left, right = value(node.left), value(node.right)
+            if node.op == "/":
+                failed = failed | np.broadcast_to(np.asarray(right) == 0, failed.shape)
+            return _ARITHMETIC[node.op](left, right)
+        raise _NotVector
+
+    try:
+        node = parse("=" + _THIS_ROW.sub(placeholder, column.formula))
+        with np.errstate(all="ignore"):
+            result = np.broadcast_to(np.asarray(value(node), dtype=float), (new.count,))
+    except (_NotVector, FormulaError):
+        return None
+    values: list[Any] = result.tolist()
+    for index in np.flatnonzero(failed | ~np.isfinite(result)).tolist():
+        values[index] = ExcelError("#DIV/0!" if failed[index] else "#NUM!")
+    return values
 
 
 # ------------------------------------------------------------------------------------------- refresh
@@ -620,9 +696,10 @@ def refresh(
     step("load")
     target, original = _read_workbook(path)
     macro_enabled = target.suffix.lower() in (".xlsm", ".xltm")
-    dropped = dropped_features(io.BytesIO(original), macro_enabled=macro_enabled)
     replaced = [name for name in data if name in data_model.TABLES]
     slim, cut = _slim_package(original, replaced)
+    dropped = dropped_features(slim, macro_enabled=macro_enabled)  # the rows cut out hold nothing it looks for
+    slim.seek(0)
     with zipfile.ZipFile(slim) as package:
         names = package.namelist()
         carried = read_carried_parts(package)

@@ -9,12 +9,15 @@ command line.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -26,12 +29,46 @@ from ..spec import TEAM_ORDER
 from ..spec import load as load_spec
 from . import batch, refresh, sources
 from .check import LimitError, PeopleError
+from .files import FolderInUse, FolderLock, describe
 from .split import SPLITS
 from .write import FillResult
 
 app = typer.Typer(help="Fill the team workbooks from CRM exports.", no_args_is_help=True)
 console = Console()
 err = Console(stderr=True)
+DEBUG_VARIABLE = "KPI_DEBUG"  # set it to see the traceback of an unexpected error
+
+
+def one_line_errors(command: Callable[..., None]) -> Callable[..., None]:
+    """Every error reaches the user as one line: a disk or permission problem names the file and the
+    cause, a folder in use says so, an unexpected error its type and message (the traceback only with
+    KPI_DEBUG=1). Exit status 1."""
+
+    @functools.wraps(command)
+    def guarded(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except (typer.Exit, typer.Abort, click.exceptions.ClickException):
+            raise
+        except KeyboardInterrupt:
+            err.print("[red]Interrupted.[/] Workbooks already written are complete; run again to finish the rest.")
+            raise typer.Exit(130) from None
+        except FolderInUse as busy:
+            err.print(f"[red]Not started:[/] {busy}", soft_wrap=True)
+            raise typer.Exit(1) from None
+        except OSError as error:
+            err.print(f"[red]Error:[/] {describe(error)}. Nothing was left half-written.", soft_wrap=True)
+            raise typer.Exit(1) from None
+        except Exception as error:
+            if os.environ.get(DEBUG_VARIABLE):
+                raise
+            err.print(
+                f"[red]Unexpected error:[/] {type(error).__name__}: {error} (set {DEBUG_VARIABLE}=1 for details)",
+                soft_wrap=True,
+            )
+            raise typer.Exit(1) from None
+
+    return guarded
 
 DATA_HELP = (
     "A data file (CSV, XLSX, Parquet) or a folder of them; repeat --data or list more paths after it. "
@@ -53,6 +90,7 @@ SkipOption = Annotated[bool, typer.Option("--skip-bad-rows", help=SKIP_HELP)]
 
 
 @app.command("sample-data")
+@one_line_errors
 def sample_data_command(
     directory: Annotated[Path, typer.Argument(help="Folder to write <Table>.csv files into (created if missing).")],
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data.")] = 2024,
@@ -71,6 +109,7 @@ def sample_data_command(
 
 
 @app.command()
+@one_line_errors
 def fill(
     team: Annotated[str, typer.Argument(help=f"A team ({', '.join(TEAM_ORDER)}) or all.")],
     data: DataOption,
@@ -118,6 +157,7 @@ Rows that cannot be read stop the fill and are listed (also in OUT/bad-rows.csv)
 
 
 @app.command("refresh")
+@one_line_errors
 def refresh_command(
     workbook: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The workbook to refresh (.xlsx).")],
     data: DataOption,
@@ -140,7 +180,7 @@ Excel 2010 formatting extensions) is refused, naming them, unless --force.
         [*data, *(more_data or [])], preset, mapping, skip_bad_rows, workbook.with_name(workbook.stem + ".bad-rows.csv")
     )
     try:
-        with console.status(f"Refreshing {workbook}..."):
+        with FolderLock([workbook.resolve().parent]), console.status(f"Refreshing {workbook}..."):
             result = refresh.refresh(workbook, loaded.frames, period=period_range, skipped=loaded.skipped, force=force)
     except ValueError as error:  # the new rows do not fit the workbook (a table would grow over cells)
         err.print(f"[red]Not refreshed:[/] {error}. Nothing was changed.")
@@ -167,6 +207,7 @@ Excel 2010 formatting extensions) is refused, naming them, unless --force.
 
 
 @app.command()
+@one_line_errors
 def demo(
     out: Annotated[Path, typer.Argument(help="Folder for the workbooks.")] = Path("kpi-demo"),
     lang: LangOption = "en",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
 import time
 import warnings
 import zipfile
@@ -25,6 +24,7 @@ from .. import data_model
 from ..formulas import ExcelError, WorkbookEvaluator
 from ..messages import messages
 from .cached_values import METADATA_CONTENT_TYPE, finish, read_dynamic_arrays, sheet_parts
+from .files import copy_atomically
 from .sources import BadRow
 from .write import formula_values, kpi_sheet_values, set_period, template_info, write_skipped_rows, write_table
 
@@ -205,7 +205,7 @@ def refresh(
         raise RefreshRefused(path, lost)
     notes += harmless
     backup = backup_path(path)
-    shutil.copy2(path, backup)
+    copy_atomically(path, backup)  # complete before the original is touched, or not there at all
     report = finish(saved, path, values=values, dynamic=dynamic)
     kpi_values: list[Any] = []
     try:

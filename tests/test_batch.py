@@ -100,7 +100,7 @@ def test_unsafe_owner_names_become_safe_files(tmp_path: Path) -> None:
 def test_split_by_owner_gives_each_rep_only_their_rows(tmp_path: Path) -> None:
     data = {name: frames()[name] for name in SALES_TABLES}
     jobs = batch.plan(["sales"], data, tmp_path, split="owner")
-    people = write.scorecard_people(builder_spec("sales"), data, builder.DEFAULT_PERIOD[0])
+    people = split.scorecard_people(builder_spec("sales"), data, builder.DEFAULT_PERIOD[0])
     assert [job.split_value for job in jobs] == people
     results = batch.run(jobs[:3])
     for job, result in zip(jobs[:3], results, strict=True):

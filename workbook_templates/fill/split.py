@@ -24,7 +24,6 @@ from .. import data_model
 from ..data_model import SPLIT_KINDS
 from ..formulas import criteria_literals, references_used, structured_references
 from ..spec import Kpi, TeamSpec
-from .write import scorecard_people
 
 SPLITS = SPLIT_KINDS
 
@@ -62,6 +61,21 @@ MISSING = "missing"
 
 
 # ---------------------------------------------------------------------------------------- rows of a split
+
+
+def scorecard_people(spec: TeamSpec, data: Mapping[str, pd.DataFrame], period_start: dt.date) -> list[str]:
+    """The people who get a scorecard row: rows of the scorecard table matching its filters, sorted;
+    people who left before ``period_start`` are left out."""
+    if spec.scorecard is None or spec.scorecard.table not in data:
+        return []
+    frame = data[spec.scorecard.table]
+    for column, allowed in spec.scorecard.filters.items():
+        frame = frame[frame[column].isin(allowed)]
+    if spec.scorecard.left_column:
+        left = pd.to_datetime(frame[spec.scorecard.left_column])
+        frame = frame[left.isna() | (left >= pd.Timestamp(period_start))]
+    return sorted(str(name) for name in frame[spec.scorecard.name_column].dropna().unique())
+
 
 
 def _owners(data: Mapping[str, pd.DataFrame], split: str) -> dict[str, str] | None:
@@ -306,6 +320,7 @@ __all__ = [
     "gaps",
     "kpi_tables",
     "row_values",
+    "scorecard_people",
     "split_data",
     "split_values",
 ]

@@ -29,7 +29,7 @@ from .. import builder
 from ..messages import messages
 from ..spec import TEAM_ORDER, TeamSpec, load
 from .cached_values import sheet_parts, unescape
-from .check import check_limits, check_people
+from .check import check_limits, check_people, check_text
 from .files import FolderLock, describe, leftovers
 from .sources import BadRow
 from .split import Coverage, Gaps, coverage, gaps, split_data, split_values
@@ -113,9 +113,11 @@ def plan(
     before any workbook is written."""
     out_dir = Path(out_dir)
     check_people(data)
+    check_text(data)
     jobs = []
+    specs = {team: load(team) for team in teams}
     for team in teams:
-        spec = load(team)
+        spec = specs[team]
         template = builder.template_path(team, lang, root=template_root)
         if not template.exists():
             raise FileNotFoundError(f"no {lang} template for {team}: {template}")
@@ -131,11 +133,11 @@ def plan(
         parts = split_data(own, split, values, context=data)
         for value, frames in parts.frames.items():
             destination = out_dir / team / f"{names[value]}.xlsx"
-            cover = coverage(spec, list(own), split, value, parts.left_out)
+            cover = coverage(spec, list(own), split, value, parts.left_out, parts.outside)
             jobs.append(Job(team, template, destination, frames, value, period, bad, cover, gaps(spec, cover)))
     check_limits(((job.destination, job.data) for job in jobs), split)
     for job in jobs:
-        job.marks = marks_for(load(job.team), job, lang)
+        job.marks = marks_for(specs[job.team], job, lang)
         job.marks.properties = fingerprint(job)
     return jobs
 

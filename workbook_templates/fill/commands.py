@@ -379,6 +379,13 @@ def _coverage(jobs: Sequence[batch.Job]) -> None:
                 "show #N/A (the About sheet and the KPI notes say why).",
                 soft_wrap=True,
             )
+        if cover.outside:
+            counts = ", ".join(f"{table} {rows:,}" for table, rows in cover.outside.items())
+            console.print(
+                f"[yellow]Rows in no {team} workbook[/] (their {cover.split} is not known in Reps, or gets no "
+                f"workbook, such as people not on the scorecard): {counts}.",
+                soft_wrap=True,
+            )
         left_out = {table for j in team_jobs if j.coverage for table in j.coverage.left_out}
         split_kpis = max(sum(g.reason != "missing" for g in j.gaps.kpis.values()) for j in team_jobs)
         if cover.split and split_kpis:

@@ -366,7 +366,7 @@ def test_text_longer_than_a_cell_holds_is_refused(tmp_path: Path) -> None:
     deals = table("Deals", DEALS)
     deals.loc[1, "Account"] = "x" * 40_000
     with pytest.raises(check.LimitError, match=r"Deals\[Account\]: 1 text\(s\) longer than an Excel cell holds "
-                       r"\(32,767 characters; data row 2 of sales.xlsx has 40,000\)"):
+                       r"\(32,767 characters; data row 2 of Deals has 40,000\)"):
         batch.plan(["sales"], {"Deals": deals}, tmp_path / "out")
 
 
@@ -416,3 +416,16 @@ def test_names_that_differ_only_by_case_or_spaces_are_a_data_problem(tmp_path: P
     message = " ".join(result.output.split())
     assert "'Alice Wong' (Reps[Rep]) and 'alice wong' (Reps[Rep]) differ only by case or spaces" in message
     assert "Traceback" not in result.output and not out.exists()
+
+
+def test_rows_that_belong_to_no_split_workbook_are_counted_in_the_output(tmp_path: Path) -> None:
+    data = sales_data(tmp_path / "data")
+    subscriptions = table("Subscriptions", [*SUBSCRIPTIONS, subscription("Cube", "Nobody Known", 500)])
+    subscriptions.to_csv(data / "Subscriptions.csv", index=False, date_format="%Y-%m-%d")
+    out = tmp_path / "out"
+    result = invoke("fill", "sales", "--data", data, "--out", out, "--split", "region", "--period", *PERIOD)
+    assert result.exit_code == 0, result.output
+    assert "Rows in no sales workbook (their region is not known in Reps" in " ".join(result.output.split())
+    assert "Subscriptions 1." in " ".join(result.output.split())
+    # The company's 2,000,000 a month of Company-scope targets belong to no region by design: not counted.
+    assert "Targets" not in " ".join(result.output.split()).split("Rows in no sales workbook")[1]

@@ -28,8 +28,9 @@ import pandas as pd
 from .. import builder
 from ..messages import messages
 from ..spec import TEAM_ORDER, TeamSpec, load
-from .cached_values import partial_path, sheet_parts, unescape
-from .check import check_limits, check_people
+from .cached_values import sheet_parts, unescape
+from .check import check_limits, check_people, check_text
+from .files import FolderLock, describe, leftovers
 from .sources import BadRow
 from .split import Coverage, Gaps, coverage, gaps, split_data, split_values
 from .write import FillResult, Marks, fill_file
@@ -113,9 +114,11 @@ def plan(
     before any workbook is written."""
     out_dir = Path(out_dir)
     check_people(data)
+    check_text(data)
     jobs = []
+    specs = {team: load(team) for team in teams}
     for team in teams:
-        spec = load(team)
+        spec = specs[team]
         template = builder.template_path(team, lang, runtime, root=template_root)
         if not template.exists():
             raise FileNotFoundError(f"no {lang} {runtime} template for {team}: {template}")
@@ -131,11 +134,11 @@ def plan(
         parts = split_data(own, split, values, context=data)
         for value, frames in parts.frames.items():
             destination = out_dir / team / f"{names[value]}.xlsx"
-            cover = coverage(spec, list(own), split, value, parts.left_out)
+            cover = coverage(spec, list(own), split, value, parts.left_out, parts.outside)
             jobs.append(Job(team, template, destination, frames, value, period, bad, cover, gaps(spec, cover)))
     check_limits(((job.destination, job.data) for job in jobs), split)
     for job in jobs:
-        job.marks = marks_for(load(job.team), job, lang)
+        job.marks = marks_for(specs[job.team], job, lang)
         job.marks.properties = fingerprint(job)
     return jobs
 
@@ -292,7 +295,9 @@ def run_job(job: Job) -> FillResult:
             split_value=job.split_value,
             marks=job.marks,
         )
-    except Exception as error:  # reported in the summary; the other workbooks go on
+    except OSError as error:  # a full disk, no permission: reported in the summary, the other workbooks go on
+        return FillResult(job.destination, job.team, "", job.split_value, status="failed", message=describe(error))
+    except Exception as error:
         return FillResult(
             job.destination, job.team, "", job.split_value, status="failed", message=f"{type(error).__name__}: {error}"
         )
@@ -311,13 +316,20 @@ def run(
     kept (status "kept": a run that was interrupted completes what is missing); one filled from other inputs
     is not overwritten (status "refused", naming the difference) and an existing file that is not a
     complete workbook is not either (status "failed"), unless ``force``. Results come back in the order of
-    ``jobs``.
+    ``jobs``. Each folder written is locked for the run: another run into it raises :class:`FolderInUse`.
     """
+    with FolderLock([job.destination.parent for job in jobs]):
+        return _run_locked(jobs, processes, force, progress)
+
+
+def _run_locked(
+    jobs: Sequence[Job], processes: int, force: bool, progress: Callable[[FillResult], None] | None
+) -> list[FillResult]:
     results: dict[int, FillResult] = {}
     todo = []
     for index, job in enumerate(jobs):
-        job.destination.parent.mkdir(parents=True, exist_ok=True)
-        partial_path(job.destination).unlink(missing_ok=True)  # an interrupted run's leftover
+        for leftover in leftovers(job.destination):  # an interrupted run's (the folder's lock is ours)
+            leftover.unlink(missing_ok=True)
         if job.destination.exists() and not force:
             result = FillResult(job.destination, job.team, "", job.split_value)
             if not is_complete(job.destination):

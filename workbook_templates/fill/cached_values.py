@@ -19,9 +19,7 @@ Only regular expressions over openpyxl's own, predictable output are used: no XM
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
 import posixpath
 import re
 import shutil
@@ -33,6 +31,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..formulas import ExcelError
+from .files import atomic_path
 
 METADATA_PART = "xl/metadata.xml"
 METADATA_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheetMetadata+xml"
@@ -314,29 +313,3 @@ def _with_metadata_rel(rels: str) -> str:
     number = 1 + max((int(m) for m in re.findall(r'Id="rId([0-9]+)"', rels)), default=0)
     rel = f'<Relationship Id="rId{number}" Type="{METADATA_REL_TYPE}" Target="metadata.xml"/>'
     return rels.replace("</Relationships>", rel + "</Relationships>", 1)
-
-
-# --------------------------------------------------------------------------------------- atomic output
-
-
-def partial_path(destination: str | Path) -> Path:
-    """Where an output is written before it is renamed into place (a leftover is an interrupted write)."""
-    destination = Path(destination)
-    return destination.with_name(destination.name + ".partial")
-
-
-@contextlib.contextmanager
-def atomic_path(destination: str | Path) -> Iterator[Path]:
-    """A temporary path in the destination's folder; renamed over ``destination`` if the block succeeds,
-    removed if it fails. A crash leaves only ``<name>.partial``, never a half-written ``destination``."""
-    destination = Path(destination)
-    temporary = partial_path(destination)
-    temporary.unlink(missing_ok=True)
-    try:
-        yield temporary
-        with open(temporary, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temporary, destination)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise

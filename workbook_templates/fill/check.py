@@ -30,7 +30,7 @@ class PeopleError(ValueError):
 
 
 def check_limits(workbooks: Iterable[tuple[Path, Mapping[str, pd.DataFrame]]], split: str | None = None) -> None:
-    """Raise :class:`LimitError` for the first workbook whose table has too many rows or too long a text."""
+    """Raise :class:`LimitError` for the first workbook with a table of more rows than a sheet holds."""
     for destination, frames in workbooks:
         for name, frame in frames.items():
             if len(frame) > MAX_DATA_ROWS:
@@ -43,28 +43,30 @@ def check_limits(workbooks: Iterable[tuple[Path, Mapping[str, pd.DataFrame]]], s
                     f"{name}: {len(frame):,} rows for {destination.name}, more than an Excel sheet holds below its "
                     f"header ({MAX_DATA_ROWS:,}); {advice}. Nothing was written."
                 )
-            _check_text(name, frame, destination)
 
 
-def _check_text(name: str, frame: pd.DataFrame, destination: Path) -> None:
-    table = data_model.TABLES.get(name)
-    if table is None:
-        return
-    for column in table.columns:
-        if column.type not in ("text", "category") or column.name not in frame:
+def check_text(data: Mapping[str, pd.DataFrame]) -> None:
+    """Raise :class:`LimitError` for the first text longer than an Excel cell holds (checked once on the
+    whole tables: a split does not change a text's length)."""
+    for name, frame in data.items():
+        table = data_model.TABLES.get(name)
+        if table is None:
             continue
-        series = frame[column.name]
-        if not (series.dtype == object or pd.api.types.is_string_dtype(series)):
-            continue
-        lengths = series.astype("string").str.len()
-        too_long = (lengths > MAX_CELL_TEXT).fillna(False)
-        if too_long.any():
-            first = int(too_long.to_numpy().nonzero()[0][0])
-            raise LimitError(
-                f"{name}[{column.name}]: {int(too_long.sum()):,} text(s) longer than an Excel cell holds "
-                f"({MAX_CELL_TEXT:,} characters; data row {first + 1} of {destination.name} has "
-                f"{int(lengths.iloc[first]):,}). Shorten them in the export. Nothing was written."
-            )
+        for column in table.columns:
+            if column.type not in ("text", "category") or column.name not in frame:
+                continue
+            series = frame[column.name]
+            if not (series.dtype == object or pd.api.types.is_string_dtype(series)):
+                continue
+            lengths = series.astype("string").str.len()
+            too_long = (lengths > MAX_CELL_TEXT).fillna(False)
+            if too_long.any():
+                first = int(too_long.to_numpy().nonzero()[0][0])
+                raise LimitError(
+                    f"{name}[{column.name}]: {int(too_long.sum()):,} text(s) longer than an Excel cell holds "
+                    f"({MAX_CELL_TEXT:,} characters; data row {first + 1} of {name} has "
+                    f"{int(lengths.iloc[first]):,}). Shorten them in the export. Nothing was written."
+                )
 
 
 def _person_key(name: str) -> str:
@@ -96,4 +98,4 @@ def check_people(data: Mapping[str, pd.DataFrame]) -> None:
                 )
 
 
-__all__ = ["MAX_CELL_TEXT", "MAX_DATA_ROWS", "LimitError", "PeopleError", "check_limits", "check_people"]
+__all__ = ["MAX_CELL_TEXT", "MAX_DATA_ROWS", "LimitError", "PeopleError", "check_limits", "check_people", "check_text"]

@@ -9,13 +9,15 @@ command line.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
+import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -28,12 +30,46 @@ from ..spec import TEAM_ORDER
 from ..spec import load as load_spec
 from . import batch, refresh, sources
 from .check import LimitError, PeopleError
+from .files import FolderInUse, FolderLock, describe
 from .split import SPLITS
 from .write import FillResult
 
 app = typer.Typer(help="Fill the team workbooks from CRM exports.", no_args_is_help=True)
 console = Console()
 err = Console(stderr=True)
+DEBUG_VARIABLE = "KPI_DEBUG"  # set it to see the traceback of an unexpected error
+
+
+def one_line_errors(command: Callable[..., None]) -> Callable[..., None]:
+    """Every error reaches the user as one line: a disk or permission problem names the file and the
+    cause, a folder in use says so, an unexpected error its type and message (the traceback only with
+    KPI_DEBUG=1). Exit status 1."""
+
+    @functools.wraps(command)
+    def guarded(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except (typer.Exit, typer.Abort, click.exceptions.ClickException):
+            raise
+        except KeyboardInterrupt:
+            err.print("[red]Interrupted.[/] Workbooks already written are complete; run again to finish the rest.")
+            raise typer.Exit(130) from None
+        except FolderInUse as busy:
+            err.print(f"[red]Not started:[/] {busy}", soft_wrap=True)
+            raise typer.Exit(1) from None
+        except OSError as error:
+            err.print(f"[red]Error:[/] {describe(error)}. Nothing was left half-written.", soft_wrap=True)
+            raise typer.Exit(1) from None
+        except Exception as error:
+            if os.environ.get(DEBUG_VARIABLE):
+                raise
+            err.print(
+                f"[red]Unexpected error:[/] {type(error).__name__}: {error} (set {DEBUG_VARIABLE}=1 for details)",
+                soft_wrap=True,
+            )
+            raise typer.Exit(1) from None
+
+    return guarded
 
 DATA_HELP = (
     "A data file (CSV, XLSX, Parquet) or a folder of them; repeat --data or list more paths after it. "
@@ -61,6 +97,7 @@ RuntimeOption = Annotated[str | None, typer.Option("--runtime", metavar="classic
 
 
 @app.command("sample-data")
+@one_line_errors
 def sample_data_command(
     directory: Annotated[Path, typer.Argument(help="Folder to write <Table>.csv files into (created if missing).")],
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data.")] = 2024,
@@ -79,6 +116,7 @@ def sample_data_command(
 
 
 @app.command()
+@one_line_errors
 def fill(
     team: Annotated[str, typer.Argument(help=f"A team ({', '.join(TEAM_ORDER)}) or all.")],
     data: DataOption,
@@ -135,6 +173,7 @@ Rows that cannot be read stop the fill and are listed (also in OUT/bad-rows.csv)
 
 
 @app.command("refresh")
+@one_line_errors
 def refresh_command(
     workbook: Annotated[Path, typer.Argument(help="The workbook to refresh (.xlsx, or .xlsm with VBA).")],
     data: DataOption,
@@ -166,7 +205,7 @@ Excel 2010 formatting extensions) is refused, naming them, unless --force.
         "save": "Saving (backup first)",
     }
     try:
-        with console.status(f"Refreshing {workbook}...") as status:
+        with FolderLock([workbook.resolve().parent]), console.status(f"Refreshing {workbook}...") as status:
             steps = _Steps(labels, status)
             result = refresh.refresh(
                 workbook,
@@ -212,6 +251,7 @@ Excel 2010 formatting extensions) is refused, naming them, unless --force.
 
 
 @app.command()
+@one_line_errors
 def demo(
     out: Annotated[Path, typer.Argument(help="Folder for the workbooks.")] = Path("kpi-demo"),
     lang: LangOption = "en",
@@ -407,6 +447,13 @@ def _coverage(jobs: Sequence[batch.Job]) -> None:
             console.print(
                 f"[yellow]Not given for {team}:[/] {', '.join(cover.missing)}; {missing_kpis} of {kpis} KPIs "
                 "show #N/A (the About sheet and the KPI notes say why).",
+                soft_wrap=True,
+            )
+        if cover.outside:
+            counts = ", ".join(f"{table} {rows:,}" for table, rows in cover.outside.items())
+            console.print(
+                f"[yellow]Rows in no {team} workbook[/] (their {cover.split} is not known in Reps, or gets no "
+                f"workbook, such as people not on the scorecard): {counts}.",
                 soft_wrap=True,
             )
         left_out = {table for j in team_jobs if j.coverage for table in j.coverage.left_out}

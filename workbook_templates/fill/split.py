@@ -24,7 +24,6 @@ from .. import data_model
 from ..data_model import SPLIT_KINDS
 from ..formulas import criteria_literals, references_used, structured_references
 from ..spec import Kpi, TeamSpec
-from .write import scorecard_people
 
 SPLITS = SPLIT_KINDS
 
@@ -62,6 +61,21 @@ MISSING = "missing"
 
 
 # ---------------------------------------------------------------------------------------- rows of a split
+
+
+def scorecard_people(spec: TeamSpec, data: Mapping[str, pd.DataFrame], period_start: dt.date) -> list[str]:
+    """The people who get a scorecard row: rows of the scorecard table matching its filters, sorted;
+    people who left before ``period_start`` are left out."""
+    if spec.scorecard is None or spec.scorecard.table not in data:
+        return []
+    frame = data[spec.scorecard.table]
+    for column, allowed in spec.scorecard.filters.items():
+        frame = frame[frame[column].isin(allowed)]
+    if spec.scorecard.left_column:
+        left = pd.to_datetime(frame[spec.scorecard.left_column])
+        frame = frame[left.isna() | (left >= pd.Timestamp(period_start))]
+    return sorted(str(name) for name in frame[spec.scorecard.name_column].dropna().unique())
+
 
 
 def _owners(data: Mapping[str, pd.DataFrame], split: str) -> dict[str, str] | None:
@@ -136,10 +150,12 @@ def split_values(
 
 @dataclass
 class Parts:
-    """The rows of each split value, and the tables that could not be divided (table -> reason)."""
+    """The rows of each split value, the tables that could not be divided (table -> reason) and, per table,
+    how many rows are in no part (their owner, team or region is unknown or gets no workbook)."""
 
     frames: dict[str, dict[str, pd.DataFrame]]
     left_out: dict[str, str] = field(default_factory=dict)
+    outside: dict[str, int] = field(default_factory=dict)
 
 
 def split_data(
@@ -153,6 +169,7 @@ def split_data(
     owners and customers are looked up (default ``data``)."""
     frames: dict[str, dict[str, pd.DataFrame]] = {value: {} for value in values}
     left_out: dict[str, str] = {}
+    outside: dict[str, int] = {}
     for table, frame in data.items():
         assigned = row_values(table, frame, split, context or data)
         if isinstance(assigned, str):
@@ -163,7 +180,15 @@ def split_data(
         groups = {str(key): group for key, group in frame.groupby(assigned, sort=False, dropna=True)}
         for value in values:
             frames[value][table] = groups.get(value, frame.iloc[0:0])
-    return Parts(frames, left_out)
+        placed = sum(len(frames[value][table]) for value in values)
+        rule = data_model.TABLES[table].split
+        belonging = len(frame)
+        if rule is not None and rule.scope:  # Company and Source rows belong to no split by design
+            kept = ["Rep", "Team"] if split == "team" else ["Rep"]
+            belonging = int(frame[rule.scope].isin(kept).sum())
+        if belonging > placed:
+            outside[table] = belonging - placed
+    return Parts(frames, left_out, outside)
 
 
 # ------------------------------------------------------------------------------------------ coverage
@@ -178,6 +203,7 @@ class Coverage:
     value: str | None = None
     missing: tuple[str, ...] = ()  # tables the team needs that were not given
     left_out: dict[str, str] = field(default_factory=dict)  # tables not divided by the split -> reason
+    outside: dict[str, int] = field(default_factory=dict)  # table -> rows in no workbook of the split
 
 
 def coverage(
@@ -186,10 +212,11 @@ def coverage(
     split: str | None = None,
     value: str | None = None,
     left_out: Mapping[str, str] | None = None,
+    outside: Mapping[str, int] | None = None,
 ) -> Coverage:
     missing = tuple(t for t in spec.tables if t not in given)
     kept = {t: r for t, r in (left_out or {}).items() if t in spec.tables and t not in missing}
-    return Coverage(spec.team, split, value, missing, kept)
+    return Coverage(spec.team, split, value, missing, kept, dict(outside or {}))
 
 
 @dataclass(frozen=True)
@@ -306,6 +333,7 @@ __all__ = [
     "gaps",
     "kpi_tables",
     "row_values",
+    "scorecard_people",
     "split_data",
     "split_values",
 ]

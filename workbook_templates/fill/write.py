@@ -48,6 +48,7 @@ from ..messages import messages
 from ..spec import TeamSpec, load
 from .cached_values import DynamicArrays, SheetRows, escape, finish, read_dynamic_arrays
 from .cells import exact_criterion, formula_text, is_formula_like, plain_value, write_formula, write_value
+from .split import scorecard_people
 
 SKIPPED_SHEET = "Skipped rows"
 SKIPPED_HEADERS = ("File", "Row", "Table", "Column", "Value", "Problem")
@@ -135,20 +136,6 @@ def _resize(excel_table: Any, min_col: int, min_row: int, max_col: int, rows: in
     excel_table.ref = ref
     if excel_table.autoFilter is not None:
         excel_table.autoFilter.ref = ref
-
-
-def scorecard_people(spec: TeamSpec, data: Mapping[str, pd.DataFrame], period_start: dt.date) -> list[str]:
-    """The people who get a scorecard row: rows of the scorecard table matching its filters, sorted;
-    people who left before ``period_start`` are left out."""
-    if spec.scorecard is None or spec.scorecard.table not in data:
-        return []
-    frame = data[spec.scorecard.table]
-    for column, allowed in spec.scorecard.filters.items():
-        frame = frame[frame[column].isin(allowed)]
-    if spec.scorecard.left_column:
-        left = pd.to_datetime(frame[spec.scorecard.left_column])
-        frame = frame[left.isna() | (left >= pd.Timestamp(period_start))]
-    return sorted(str(name) for name in frame[spec.scorecard.name_column].dropna().unique())
 
 
 def period(workbook: Workbook) -> tuple[dt.date, dt.date]:
@@ -631,7 +618,6 @@ __all__ = [
     "formula_values",
     "load_template",
     "period",
-    "scorecard_people",
     "set_period",
     "template_info",
     "write_skipped_rows",

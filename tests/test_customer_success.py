@@ -38,7 +38,8 @@ def test_revenue_churn_rate_methods():
 
 
 def test_revenue_churn_rate_errors():
-    assert code(udfs.REVENUE_CHURN_RATE, 5000, 0) == "#DIV/0!"
+    assert code(udfs.REVENUE_CHURN_RATE, 0, 0) == "#DIV/0!"
+    assert code(udfs.REVENUE_CHURN_RATE, 5000, 0) == "#NUM!"  # lost more than there was, as GRR(0, 5000)
     assert code(udfs.REVENUE_CHURN_RATE, "abc", 100000) == "#VALUE!"
     assert code(udfs.REVENUE_CHURN_RATE, -5000, 100000) == "#NUM!"
     assert code(udfs.REVENUE_CHURN_RATE, 5000, 100000, 0, 0, "gros") == "#VALUE!"
@@ -211,3 +212,69 @@ def test_mrr_criteria():
     assert udfs.CONTRACTION_REVENUE(START, END, csms, "<>Erin") == approx(50)  # Frank: rows 2 and 4
     assert udfs.NEW_CUSTOMER_REVENUE(START, END, csms, "Fr*") == approx(80)
     assert code(udfs.NEW_CUSTOMER_REVENUE, START, END, csms, "Gina") == "#N/A"
+
+
+# --------------------------------------------------------------------------------------- reactivation
+
+
+def test_returning_customer_is_reactivation_not_new():
+    # the example: a former subscriber comes back with 150; ChartMogul and dbt book it as Reactivation
+    assert udfs.NEW_CUSTOMER_REVENUE([0], [150], [True]) == 0
+    assert udfs.REACTIVATION_REVENUE([0], [150], [True]) == 150
+    # without the flags every customer without a start MRR is new, as before
+    assert udfs.NEW_CUSTOMER_REVENUE([0], [150]) == 150
+
+
+def test_new_and_reactivation_split_the_customers_without_start_mrr():
+    start, end = [100, 0, 0, None, 0], [150, 150, 80, 40, 0]
+    returning = ["no", "yes", None, "TRUE", True]  # blank counts as not returning
+    # new: row 3 (80); reactivation: rows 2 (150) and 4 (40); row 5 returns with nothing; row 1 had MRR
+    assert udfs.NEW_CUSTOMER_REVENUE(start, end, returning) == 80
+    assert udfs.REACTIVATION_REVENUE(start, end, returning) == 190
+    assert udfs.NEW_CUSTOMER_REVENUE(start, end) == 80 + 190
+
+
+def test_returning_with_criteria_and_blank_rows():
+    start, end, returning = [0, 0, None, 0], [150, 80, None, 60], [True, False, None, False]
+    segment = ["SMB", "SMB", None, "ENT"]
+    assert udfs.NEW_CUSTOMER_REVENUE(start, end, returning, segment, "smb") == 80
+    assert udfs.REACTIVATION_REVENUE(start, end, returning, segment, "smb") == 150
+    assert udfs.NEW_CUSTOMER_REVENUE(start, end, None, segment, "smb") == 230  # flags left out
+
+
+def test_returning_errors():
+    assert code(udfs.NEW_CUSTOMER_REVENUE, [0, 0], [150, 80], [True]) == "#VALUE!"  # lengths differ
+    assert code(udfs.NEW_CUSTOMER_REVENUE, [0], [150], ["maybe"]) == "#VALUE!"
+    assert code(udfs.REACTIVATION_REVENUE, [0], [150], ["#N/A"]) == "#N/A"
+    assert code(udfs.NEW_CUSTOMER_REVENUE, [0, 0], [150, 80], [True, False], ["SMB", "ENT"]) == "#VALUE!"
+
+
+def test_calls_with_criteria_written_before_the_flags_still_work():
+    # criteria come in pairs: two arguments after mrr_end are a criteria pair, three are flags and a pair
+    assert udfs.NEW_CUSTOMER_REVENUE([0, 0], [150, 80], ["SMB", "ENT"], "SMB") == 150
+    assert udfs.NEW_CUSTOMER_REVENUE([0, 0], [150, 80], [True, False], ["SMB", "ENT"], "SMB") == 0
+    assert udfs.NEW_CUSTOMER_REVENUE([0, 0], [150, 80], ["SMB", "ENT"], "SMB", ["x", "y"], "x") == 150  # two pairs
+
+
+# ------------------------------------------------------------------------------------ guards that agree
+
+
+def test_revenue_churn_has_the_domain_of_grr_and_nrr():
+    assert code(udfs.GRR, 100, 150) == "#NUM!"
+    assert code(udfs.REVENUE_CHURN_RATE, 150, 100) == "#NUM!"  # the complement of GRR(100, 150)
+    assert code(udfs.REVENUE_CHURN_RATE, 100, 150, 60) == "#NUM!"  # churned + contraction 160 > 150
+    assert code(udfs.REVENUE_CHURN_RATE, 100, 150, 60, 500, "net") == "#NUM!"
+    assert udfs.REVENUE_CHURN_RATE(100, 150, 50) == approx(1.0)  # everything lost: still possible
+    assert udfs.GRR(150, 100, 50) == 0.0
+    # each pair of complements adds up to 1 wherever both are defined
+    for start, churned, contraction in [(1000, 100, 50), (500, 0, 0), (80, 80, 0)]:
+        assert udfs.GRR(start, churned, contraction) + udfs.REVENUE_CHURN_RATE(churned, start, contraction) == approx(1)
+
+
+def test_nrr_in_another_vendors_order_is_named():
+    # NRR(churned, revenue_start, …) instead of NRR(revenue_start, churned, …) would be below 0
+    with pytest.raises(udfs.KPIError, match=r"argument order: NRR\(revenue_start, churned") as caught:
+        udfs.NRR(5000, 100000)
+    assert caught.value.code == "#NUM!"
+    with pytest.raises(udfs.KPIError, match=r"REVENUE_CHURN_RATE\(churned, revenue_start"):
+        udfs.REVENUE_CHURN_RATE(150, 100)

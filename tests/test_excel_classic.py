@@ -21,7 +21,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import run_in_fresh_interpreter
+from support import (
+    JAN_2024,
+    SPILL_COHORTS,
+    SPILL_CUSTOMERS,
+    SPILL_MONTHS,
+    SPILL_MRR,
+    SPILL_WATERFALL,
+    run_in_fresh_interpreter,
+)
 
 import udfs
 from udfs import coerce
@@ -398,6 +406,37 @@ class ClassicTests:
         for metric in (m for m in CATALOG if m.returns_table):
             result = call_udf(excel, excel.typed_name(metric.name, "classic"), classic_args(metric))
             assert isinstance(result, list)
+
+    def test_waterfall_and_cohorts_spill_as_native_dynamic_arrays(self, excel: Any) -> None:
+        # COM hands ranges over as tuples of row tuples and date cells as datetimes; the 2-D result spills by
+        # itself in Excel 365. xlwings' legacy expand="table" must stay off: its docs say not to use it where
+        # Excel has native dynamic arrays (it would write over neighbouring cells as a CSE array instead).
+        customers = to_classic(SPILL_CUSTOMERS, "labels")
+        months = to_classic(SPILL_MONTHS, "dates")
+        assert isinstance(months[0][0], dt.datetime)
+        mrr = to_classic(SPILL_MRR, "rows")
+        assert call_udf(excel, "MRR_MOVEMENTS", [customers, months, mrr]) == SPILL_WATERFALL
+        assert call_udf(excel, "COHORT_RETENTION", [customers, months, mrr, MISSING]) == SPILL_COHORTS
+        assert call_udf(excel, "COHORT_RETENTION", [customers, months, mrr, "revenue"])[1] == [
+            JAN_2024,
+            1.0,
+            150 / 160,  # A 150 of the January cohort's 160
+            90 / 160,  # C 90
+        ]
+        for name in ("MRR_MOVEMENTS", "COHORT_RETENTION", "VOLUME_BY"):
+            assert not getattr(excel, name).__xlfunc__["ret"]["options"].get("expand"), name
+        one = call_udf(excel, "MRR_MOVEMENT", [customers, months, mrr, "churn", dt.datetime(2024, 3, 9)])
+        assert one == 150.0
+        blank = ((None,),)
+        assert call_udf(excel, "MRR_MOVEMENTS", [blank, blank, blank]) == Variant(10, COM_ERRORS["#N/A"])
+
+    def test_business_hours_with_time_cells(self, excel: Any) -> None:
+        # a time cell reaches Python as a datetime on Excel's day 0 (30 Dec 1899)
+        start, end = ((dt.datetime(2024, 1, 1, 6),),), ((dt.datetime(2024, 1, 4, 20),),)
+        ten, six = dt.datetime(1899, 12, 30, 10), dt.datetime(1899, 12, 30, 18)
+        assert call_udf(excel, "AVG_BUSINESS_HOURS", [start, end, ten, six]) == 32.0
+        holiday = ((dt.datetime(2024, 1, 2),),)
+        assert call_udf(excel, "AVG_BUSINESS_HOURS", [start, end, ten, six, MISSING, holiday]) == 24.0
 
 
 if INNER:

@@ -19,7 +19,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import run_in_fresh_interpreter
+from support import (
+    FEB_2024,
+    MAR_2024,
+    SPILL_COHORTS,
+    SPILL_CUSTOMERS,
+    SPILL_MONTHS,
+    SPILL_MRR,
+    SPILL_WATERFALL,
+    run_in_fresh_interpreter,
+)
 
 import udfs
 from udfs import coerce
@@ -284,6 +293,31 @@ class OfficeJsTests:
         for metric in tables:
             result = self.call(excel, metric, example_payload(metric))
             assert isinstance(result, list) and all(isinstance(row, list) for row in result)
+
+    def test_waterfall_and_cohorts_spill_as_2d_arrays(self, excel: Any, meta: dict) -> None:
+        # Office.js sends each range as a list of rows and dates as serials; the result is a matrix that
+        # Excel 365 spills from the formula's cell (every function's result is declared "matrix")
+        customers = [[c] for c in SPILL_CUSTOMERS]
+        months = [[serial(m)] for m in SPILL_MONTHS]
+        mrr = [[v] for v in SPILL_MRR]
+        waterfall = self.call(excel, udfs.get("MRR_MOVEMENTS"), [customers, months, mrr, []])
+        assert waterfall == SPILL_WATERFALL
+        cohorts = self.call(excel, udfs.get("COHORT_RETENTION"), [customers, months, mrr, None])
+        assert cohorts == SPILL_COHORTS  # a month not reached yet is an empty text cell, not 0
+        segment = [["x"], ["x"], ["y"], ["y"], ["x"], ["x"]]
+        only_b = self.call(excel, udfs.get("MRR_MOVEMENTS"), [customers, months, mrr, [segment, "y"]])
+        assert only_b == [
+            SPILL_WATERFALL[0],
+            [FEB_2024, 0.0, 80.0, 0, 0, 0, 0, 80.0],
+            [MAR_2024, 80.0, 0, 0, 0, 0, 0, 80.0],
+        ]
+        for name in ("MRR_MOVEMENTS", "COHORT_RETENTION"):
+            entry = next(f for f in meta["functions"] if f["id"] == name)
+            assert entry["result"] == {"dimensionality": "matrix", "type": "any"}
+        one = self.call(excel, udfs.get("MRR_MOVEMENT"), [customers, months, mrr, "reactivation", [[MAR_2024 + 5]]])
+        assert one == [[90.0]]
+        error = self.call(excel, udfs.get("MRR_MOVEMENTS"), [[[None]], [[None]], [[None]], []])
+        assert shown(error) == "#N/A"
 
     def test_100k_row_range_is_fast(self, excel: Any) -> None:
         scores = [[float(i % 11)] for i in range(100_000)]

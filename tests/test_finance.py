@@ -182,3 +182,12 @@ def test_net_revenue():
     assert udfs.NET_REVENUE(100000, "", 2000) == 98000  # a blank refunds cell is 0
     assert code(udfs.NET_REVENUE, "abc") == "#VALUE!"
     assert code(udfs.NET_REVENUE, 100000, -3000) == "#NUM!"
+
+
+def test_net_profit_margin_below_minus_100_percent_names_the_mix_up():
+    assert udfs.NET_PROFIT_MARGIN(100000, 200000) == approx(-1.0)  # expenses twice revenue: the limit
+    assert udfs.NET_PROFIT_MARGIN(100000, 150000) == approx(-0.5)
+    # arguments swapped: (85,000 − 100,000) / 85,000 is fine, but (15,000 − 100,000) / 15,000 = −5.67 is not
+    with pytest.raises(udfs.KPIError, match=r"NET_PROFIT_MARGIN\(revenue, total_expenses\).*net income") as caught:
+        udfs.NET_PROFIT_MARGIN(15000, 100000)
+    assert caught.value.code == "#NUM!"

@@ -6,11 +6,33 @@ The core has no Excel dependency: it runs on any OS and in Pyodide (xlwings Lite
 
 from __future__ import annotations
 
-from . import customer_success, enablement, finance, generic, inside_sales, marketing, presales, sales, support
+from . import (
+    customer_success,
+    enablement,
+    finance,
+    generic,
+    inside_sales,
+    marketing,
+    presales,
+    saas,
+    sales,
+    support,
+)
 from .errors import KPIError
 from .registry import Metric, catalog, get
 
-_TEAM_MODULES = (sales, inside_sales, marketing, enablement, presales, customer_success, support, finance, generic)
+_TEAM_MODULES = (
+    sales,
+    inside_sales,
+    marketing,
+    enablement,
+    presales,
+    customer_success,
+    support,
+    finance,
+    saas,
+    generic,
+)
 
 globals().update({entry.name: entry.func for entry in catalog()})
 

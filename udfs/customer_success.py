@@ -6,7 +6,21 @@ import numpy as np
 
 from .calc import divide, durations, share
 from .errors import NothingToCompute, OutOfDomain
-from .registry import LAGGING, LEADING, Amount, Choice, Count, Dates, Example, Money, Number, Rate, Rows, metric
+from .registry import (
+    LAGGING,
+    LEADING,
+    Amount,
+    Choice,
+    Count,
+    Dates,
+    Example,
+    Flags,
+    Money,
+    Number,
+    Rate,
+    Rows,
+    metric,
+)
 
 _CHURN_METHODS = {
     "start": "lost / customers at the start of the period (default)",
@@ -65,7 +79,11 @@ _REVENUE_CHURN_METHODS = {
     example=Example((5000, 100000, 2000), 0.07, "by hand: (5,000 + 2,000) / 100,000"),
 )
 def REVENUE_CHURN_RATE(churned, revenue_start, contraction=0, expansion=0, method="gross"):
-    """Share of starting recurring revenue lost in the period; ``method`` counts expansion or not."""
+    """Share of starting recurring revenue lost in the period; ``method`` counts expansion or not.
+
+    Churned plus contraction above the starting revenue is #NUM!, as for GRR and NRR.
+    """
+    _check_lost_within_start(revenue_start, churned, contraction, "REVENUE_CHURN_RATE(churned, revenue_start, …)")
     lost = churned + contraction - (expansion if method == "net" else 0)
     return divide(lost, revenue_start, "revenue_start")
 
@@ -93,6 +111,15 @@ def RETENTION_RATE(customers_end, new_customers, customers_start):
     return divide(customers_end - new_customers, customers_start, "customers_start")
 
 
+def _check_lost_within_start(revenue_start: float, churned: float, contraction: float, order: str) -> None:
+    """GRR, NRR and revenue churn share one domain: what was lost cannot exceed what there was at the start."""
+    if churned + contraction > revenue_start:
+        raise OutOfDomain(
+            f"churned + contraction ({churned + contraction:g}) exceed revenue_start ({revenue_start:g}): more revenue"
+            f" lost than there was. Check the argument order: {order}"
+        )
+
+
 @metric(
     teams=["customer_success", "leadership"],
     indicator=LAGGING,
@@ -109,8 +136,7 @@ def RETENTION_RATE(customers_end, new_customers, customers_start):
 )
 def GRR(revenue_start, churned, contraction=0):
     """Gross revenue retention: starting revenue kept, expansion not counted, never above 100 %."""
-    if churned + contraction > revenue_start:
-        raise OutOfDomain("churned + contraction exceed revenue_start")
+    _check_lost_within_start(revenue_start, churned, contraction, "GRR(revenue_start, churned, contraction)")
     return divide(revenue_start - churned - contraction, revenue_start, "revenue_start")
 
 
@@ -130,9 +156,12 @@ def GRR(revenue_start, churned, contraction=0):
     example=Example((100000, 5000, 2000, 12000), 1.05, "by hand"),
 )
 def NRR(revenue_start, churned, contraction=0, expansion=0):
-    """Net revenue retention: starting revenue kept, expansion included; above 100 % is net growth."""
-    if churned + contraction > revenue_start:
-        raise OutOfDomain("churned + contraction exceed revenue_start")
+    """Net revenue retention: starting revenue kept, expansion included; above 100 % is net growth.
+
+    Churned plus contraction above the starting revenue (NRR below the churned-out floor, or below 0) is
+    #NUM!: the arguments are most likely in another order than revenue_start, churned, contraction, expansion.
+    """
+    _check_lost_within_start(revenue_start, churned, contraction, "NRR(revenue_start, churned, contraction, expansion)")
     return divide(revenue_start - churned - contraction + expansion, revenue_start, "revenue_start")
 
 
@@ -388,20 +417,67 @@ def CHURNED_REVENUE(mrr_start, mrr_end, *criteria):
     return float(start[(start > 0) & (end == 0)].sum())
 
 
+_RETURNING_EXAMPLE = ([100, 0, 0], [150, 150, 80], [False, True, False])
+_RETURNING = Flags(
+    "Optional: TRUE for a customer who paid before this period (a former subscriber coming back); blank or"
+    " FALSE for one who never did. Without it every customer with no start MRR counts as new."
+)
+
+
 @metric(
     teams=["customer_success", "sales", "leadership"],
     indicator=LAGGING,
     unit="currency",
     seed="002",
-    formula="Σ mrr_end over customers with mrr_start = 0",
-    args=_MRR_ARGS,
-    metrics=["new customer revenue", "net new revenue"],
-    example=Example(_MRR_EXAMPLE, 80, "by hand: the fourth customer is new with 80"),
+    source="ChartMogul MRR movements; dbt-labs mrr-playbook",
+    formula="Σ mrr_end over customers with mrr_start = 0 that are not returning",
+    args={**_MRR_ARGS, "returning": _RETURNING},
+    metrics=["new customer revenue", "net new revenue", "new MRR"],
+    example=Example(_RETURNING_EXAMPLE, 80, "by hand: the second customer returns with 150, the third is new with 80"),
 )
-def NEW_CUSTOMER_REVENUE(mrr_start, mrr_end, *criteria):
-    """MRR from customers won in the period: Σ end MRR of customers whose start MRR is 0 or blank.
+def NEW_CUSTOMER_REVENUE(mrr_start, mrr_end, returning=None, *criteria):
+    """MRR from customers won in the period: Σ end MRR of customers whose start MRR is 0 or blank, returning
+    customers left out.
 
-    One row per customer; a blank start MRR counts as 0 (no subscription at the start of the period).
+    One row per customer; a blank start MRR counts as 0 (no subscription at the start of the period). A
+    former subscriber who comes back is Reactivation, not new MRR (ChartMogul, dbt's mrr-playbook): mark
+    such customers in ``returning`` (with criteria, leave it empty: =NEW_CUSTOMER_REVENUE(S, E, , R, "x")).
+    MRR_MOVEMENTS finds returning customers itself from monthly rows.
     """
     start, end = _mrr(mrr_start, mrr_end)
-    return float(end[start == 0].sum())
+    won = start == 0
+    if returning is not None:
+        won &= ~_returning(mrr_start, mrr_end, returning)
+    return float(end[won].sum())
+
+
+@metric(
+    teams=["customer_success", "sales", "leadership"],
+    indicator=LAGGING,
+    unit="currency",
+    seed="002",
+    source="ChartMogul MRR movements; dbt-labs mrr-playbook",
+    formula="Σ mrr_end over returning customers with mrr_start = 0",
+    args={
+        **_MRR_ARGS,
+        "returning": Flags(
+            "TRUE for a customer who paid before this period (a former subscriber coming back); blank or FALSE"
+            " for one who never did."
+        ),
+    },
+    metrics=["reactivation revenue", "net new revenue"],
+    example=Example(_RETURNING_EXAMPLE, 150, "by hand: the second customer, a former subscriber, returns with 150"),
+)
+def REACTIVATION_REVENUE(mrr_start, mrr_end, returning, *criteria):
+    """MRR from former customers who came back: Σ end MRR of returning customers whose start MRR is 0 or blank.
+
+    One row per customer, as NEW_CUSTOMER_REVENUE; the two add up to the MRR of customers without a start MRR.
+    """
+    start, end = _mrr(mrr_start, mrr_end)
+    return float(end[(start == 0) & _returning(mrr_start, mrr_end, returning)].sum())
+
+
+def _returning(mrr_start: np.ndarray, mrr_end: np.ndarray, returning: np.ndarray) -> np.ndarray:
+    """The ``returning`` flags of the rows :func:`_mrr` keeps, blank as FALSE."""
+    kept = ~(np.isnan(mrr_start) & np.isnan(mrr_end))
+    return np.nan_to_num(returning[kept], nan=0.0) == 1

@@ -182,8 +182,19 @@ def GROSS_MARGIN(revenue, cost_of_goods_sold):
     example=Example((100000, 85000), 0.15, "by hand"),
 )
 def NET_PROFIT_MARGIN(revenue, total_expenses):
-    """Share of revenue left after all expenses."""
-    return divide(revenue - total_expenses, revenue, "revenue")
+    """Share of revenue left after all expenses.
+
+    Expenses more than twice the revenue (a margin below −100 %) are #NUM!: that is almost always the
+    arguments swapped, or net income given where total expenses belong.
+    """
+    margin = divide(revenue - total_expenses, revenue, "revenue")
+    if margin < -1:
+        raise OutOfDomain(
+            f"total_expenses ({total_expenses:g}) are more than twice revenue ({revenue:g}), a margin below −100 %;"
+            " check the order NET_PROFIT_MARGIN(revenue, total_expenses) and that total_expenses are all expenses,"
+            " not net income"
+        )
+    return margin
 
 
 _ROI_METHODS = {

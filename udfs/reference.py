@@ -21,7 +21,11 @@ _KIND_TEXT = {
     "rows": "range of numbers",
     "dates": "range of dates",
     "labels": "range of text",
+    "flags": "range of TRUE/FALSE",
     "date": "date",
+    "datelist": "range of dates (not paired)",
+    "time": "time of day",
+    "text": "text",
     "choice": "text",
 }
 
@@ -56,6 +60,15 @@ def _result_text(value: object) -> str:
     return repr(value)
 
 
+def _table_text(rows: list[list[object]]) -> list[str]:
+    """A table result as a Markdown table: the header row, then the rows as they spill in Excel."""
+    cell = lambda value: f"{value:.6g}" if isinstance(value, float) else str(value)  # noqa: E731
+    width = max(map(len, rows))
+    lines = ["| " + " | ".join(cell(v) for v in rows[0]) + " |", "|" + "---|" * width]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows[1:]]
+    return lines
+
+
 def render_entry(entry: Metric) -> str:
     """One function's section."""
     lines = [f"### `{entry.signature_text()}`", "", entry.description, ""]
@@ -66,6 +79,8 @@ def render_entry(entry: Metric) -> str:
     )
     if entry.metrics:
         lines.append(f"- **Catalogue metrics served:** {'; '.join(entry.metrics)}")
+    if entry.source:
+        lines.append(f"- **Published definition:** {entry.source}")
     if entry.benchmark:
         lines.append(f"- **Industry benchmark:** {entry.benchmark}")
     lines += ["", "| Argument | Kind | Default | Description |", "|---|---|---|---|"]
@@ -79,9 +94,14 @@ def render_entry(entry: Metric) -> str:
             'e.g. `Deals[Owner], "Alice"` or `Deals[Amount], ">=10000"`. |'
         )
     if entry.methods:
-        lines += ["", "Variants (`method`):", ""]
+        choice = next((p.name for p in entry.params if p.kind == "choice"), "method")
+        lines += ["", f"Variants (`{choice}`):", ""]
         lines += [f"- `{name}`: {text}" for name, text in entry.methods.items()]
-    if entry.example is not None:
+    if entry.example is not None and entry.returns_table:
+        source = f" ({entry.example.source})" if entry.example.source else ""
+        lines += ["", f"Example: `{example_formula(entry)}` spills{source}:", ""]
+        lines += _table_text(entry.example.result)
+    elif entry.example is not None:
         source = f" ({entry.example.source})" if entry.example.source else ""
         lines += ["", f"Example: `{example_formula(entry)}` → **{_result_text(entry.example.result)}**{source}"]
     return "\n".join(lines) + "\n"

@@ -15,13 +15,19 @@ Rate       float in [0, 1]                                        one fraction (
 Rows       float array, blanks as NaN                             a 1-D/2-D range of numbers
 Dates      float array of Excel serials, blanks as NaN            a range of dates
 Labels     list of raw cells                                      a range of text (statuses, types)
+Flags      float array, 1.0 yes / 0.0 no, blanks as NaN           a range of TRUE/FALSE, Yes/No, 1/0
 Date       float Excel serial                                     one date
+DateList   float array of Excel serials, blanks as NaN            a range of dates not paired with rows
+Time       float fraction of a day in [0, 1]                      one time of day (10:00, "10:00")
+Text       the text (or number) as given                          one text cell (a weekend mask)
 Choice     lower-case text, one of the choices                    a ``method``-style text
 ========== ===================================================== =====================================
 
-Row arguments of one function are paired: they must have the same length, and the optional trailing
-``*criteria`` pairs select which rows the body sees. The wrapper also guarantees the contract: the result
-is a finite number (or a table of them), and nothing but :class:`~udfs.errors.KPIError` escapes.
+Row arguments (rows, dates, labels, flags) of one function are paired: they must have the same length, and
+the optional trailing ``*criteria`` pairs select which rows the body sees. An optional row argument whose
+default is None may be left out: the body then receives None and the argument is not paired. The wrapper
+also guarantees the contract: the result is a finite number (or a table of them, see :func:`metric`), and
+nothing but :class:`~udfs.errors.KPIError` escapes.
 
 The Excel adapter, the generated reference, the templates and the tests all read :func:`catalog`.
 """
@@ -37,7 +43,8 @@ from typing import Any
 
 import numpy as np
 
-from . import coerce
+from . import coerce, schedule
+from .calc import flags
 from .criteria import criteria_mask
 from .errors import InvalidValue, KPIError, NothingToCompute, OutOfDomain
 
@@ -67,7 +74,7 @@ NUMBER_FORMATS = {
     "table": "General",
 }
 LEADING, LAGGING = "leading", "lagging"
-ROW_KINDS = frozenset({"rows", "dates", "labels"})
+ROW_KINDS = frozenset({"rows", "dates", "labels", "flags"})
 
 
 @dataclass(frozen=True)
@@ -129,9 +136,29 @@ def Labels(description: str) -> Param:  # noqa: N802
     return Param("labels", description)
 
 
+def Flags(description: str) -> Param:  # noqa: N802
+    """A range of yes/no cells, one per row (TRUE/FALSE, Yes/No, 1/0); blanks stay blank."""
+    return Param("flags", description)
+
+
 def Date(description: str) -> Param:  # noqa: N802
     """One date."""
     return Param("date", description)
+
+
+def DateList(description: str) -> Param:  # noqa: N802
+    """A range of dates that is not paired with the row arguments (holidays)."""
+    return Param("datelist", description)
+
+
+def Time(description: str) -> Param:  # noqa: N802
+    """One time of day: an Excel time (10:00 is 10/24) or text such as "10:00"."""
+    return Param("time", description)
+
+
+def Text(description: str) -> Param:  # noqa: N802
+    """One text argument checked by the function itself (a weekend mask such as "0000011")."""
+    return Param("text", description)
 
 
 def Choice(description: str, *choices: str) -> Param:  # noqa: N802
@@ -168,6 +195,7 @@ class Metric:
     methods: dict[str, str] = field(default_factory=dict)
     benchmark: str = ""
     returns_table: bool = False
+    source: str = ""
 
     @property
     def number_format(self) -> str:
@@ -214,8 +242,15 @@ def metric(
     methods: dict[str, str] | None = None,
     benchmark: str = "",
     returns_table: bool = False,
+    source: str = "",
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Declare a catalogue function; see the module docstring for the argument kinds."""
+    """Declare a catalogue function; see the module docstring for the argument kinds.
+
+    ``seed`` is the seed article the metric comes from; ``source`` names the published definition it
+    follows where that is not the seed (a vendor's or practitioner's documentation).
+    ``returns_table=True`` declares a table result: a list of rows, header row first, each cell a number
+    or a text (``""`` for a cell left empty), which spills in Excel.
+    """
 
     def declare(body: Callable[..., Any]) -> Callable[..., Any]:
         name = body.__name__
@@ -227,8 +262,17 @@ def metric(
             raise TypeError(f"{name}: a catalogue function needs a docstring")
         summary = description.split("\n\n")[0].replace("\n", " ")
 
+        # An optional range as the only optional argument before *criteria may be left out without an
+        # empty slot: criteria come in pairs, so an even number of arguments after the required ones means
+        # it was (the calls written before it existed keep working).
+        optional = [p for p in params if p.optional]
+        optional_range = criteria and len(optional) == 1 and optional[0] is params[-1] and optional[0].is_rows
+        required = len(params) - 1
+
         @functools.wraps(body)
         def excel_function(*call_args: Any, **call_kwargs: Any) -> Any:
+            if optional_range and len(call_args) > required + 1 and (len(call_args) - required) % 2 == 0:
+                call_args = (*call_args[:required], None, *call_args[required:])
             try:
                 bound = signature.bind(*call_args, **call_kwargs)
             except TypeError as exc:
@@ -252,6 +296,7 @@ def metric(
             methods=dict(methods or {}),
             benchmark=benchmark,
             returns_table=returns_table,
+            source=source,
         )
         if name in _REGISTRY:
             raise TypeError(f"{name} is declared twice")
@@ -295,7 +340,9 @@ def _check_declaration(
     if unit not in NUMBER_FORMATS:
         raise TypeError(f"{name}: unknown unit {unit!r}")
     for param in params:
-        if param.kind == "choice" and (param.default not in param.choices or set(param.choices) != set(methods)):
+        if param.kind != "choice":
+            continue
+        if (param.optional and param.default not in param.choices) or set(param.choices) != set(methods):
             raise TypeError(f"{name}: {param.name} needs a default among its choices and a text per method")
 
 
@@ -310,12 +357,20 @@ _COERCE_SCALAR: dict[str, Callable[[Any, str], Any]] = {
     "rows": coerce.number_array,
     "dates": coerce.date_array,
     "labels": coerce.labels,
+    "flags": lambda value, name: flags(coerce.labels(value, name), name),
     "date": coerce.single_date,
+    "datelist": coerce.date_array,
+    "time": schedule.time_of_day,
+    "text": schedule.single_text,
 }
 
 
 def _coerce(param: Param, value: Any) -> Any:
+    if value is None and param.optional and param.default is None:
+        return None  # an optional range left out (holidays, returning customers): the body decides
     if param.kind == "choice":
+        if not param.optional and _blank_argument(value):
+            raise NothingToCompute(f"{param.name} is blank; give one of {', '.join(param.choices)}")
         return coerce.choice(value, param.name, param.choices, param.default)
     if param.optional and not param.is_rows and _blank_argument(value):
         value = param.default  # an optional argument left blank takes its default, as in Excel
@@ -335,7 +390,7 @@ def _coerce_explained(param: Param, value: Any, params: tuple[Param, ...]) -> An
     try:
         return _coerce(param, value)
     except InvalidValue as error:
-        if param.optional and not param.is_rows and isinstance(value, list | tuple) and len(value) > 1:
+        if param.optional and isinstance(value, list | tuple) and len(value) > 1:
             later = [p.name for p in params[params.index(param) :] if p.optional]
             error.message += (
                 f". Criteria pairs come after the optional arguments: give {', '.join(later)} first,"
@@ -368,7 +423,7 @@ def _call(
 
 def _select_rows(params: tuple[Param, ...], values: dict[str, Any], criteria: tuple[Any, ...]) -> None:
     """Check that paired row arguments align, then keep only the rows the criteria select."""
-    rows = [p for p in params if p.is_rows]
+    rows = [p for p in params if p.is_rows and values[p.name] is not None]
     if not rows:
         if criteria:
             raise InvalidValue("this function takes no criteria")

@@ -257,3 +257,40 @@ def test_ods_copy_holds_the_same_values(office: recalc.LibreOffice, tmp_path: Pa
     saved, live = office.recalculate_with_values(deals_workbook(tmp_path / "deals.xlsx"), tmp_path / "out", "ods")
     assert saved.suffix == ".ods"
     assert recalc.formula_values(saved)["KPIs"] == live["KPIs"]
+
+
+@soffice
+def test_waterfall_and_cohorts_as_array_formulas(office: recalc.LibreOffice, tmp_path: Path) -> None:
+    # Calc does not spill: a table result fills an array formula (Ctrl+Shift+Enter) over the table's shape
+    from support import SPILL_COHORTS, SPILL_CUSTOMERS, SPILL_MONTHS, SPILL_MRR, SPILL_WATERFALL
+
+    book = openpyxl.Workbook()
+    data = book.active
+    data.title = "Data"
+    data.append(["Customer", "Month", "MRR", "Segment"])
+    for index, row in enumerate(zip(SPILL_CUSTOMERS, SPILL_MONTHS, SPILL_MRR, strict=True)):
+        customer, month, mrr = row
+        data.append([customer, dt.date.fromisoformat(month), mrr, "y" if customer == "B" else "x"])
+        data.cell(index + 2, 2).number_format = "yyyy-mm-dd"
+    last = len(SPILL_CUSTOMERS) + 1
+    ranges = f"Data!A2:A{last},Data!B2:B{last},Data!C2:C{last}"
+    sheet = book.create_sheet("KPIs")
+    sheet["A1"] = ArrayFormula("A1:H4", f"=MRR_MOVEMENTS({ranges})")
+    sheet["A6"] = ArrayFormula("A6:D8", f"=COHORT_RETENTION({ranges})")
+    sheet["A10"] = ArrayFormula("A10:H12", f'=MRR_MOVEMENTS({ranges},Data!D2:D{last},"y")')
+    sheet["A14"] = f'=MRR_MOVEMENT({ranges},"reactivation",DATE(2024,3,9))'
+    book.save(tmp_path / "spill.xlsx")
+    _, live = office.recalculate_with_values(tmp_path / "spill.xlsx", tmp_path / "out")
+    values = live["KPIs"]
+
+    def table(top: int, rows: int, columns: int) -> list[list[Any]]:
+        return [
+            [values.get(f"{get_column_letter(c)}{r}") for c in range(1, columns + 1)] for r in range(top, top + rows)
+        ]
+
+    assert table(1, 4, 8) == SPILL_WATERFALL
+    assert table(6, 3, 4) == [[v if v != "" else values.get("D8") for v in row] for row in SPILL_COHORTS]
+    assert values.get("D8") in ("", None)  # the month a young cohort has not reached yet is empty
+    header = SPILL_WATERFALL[0]
+    assert table(10, 3, 8) == [header, [45323.0, 0, 80.0, 0, 0, 0, 0, 80.0], [45352.0, 80.0, 0, 0, 0, 0, 0, 80.0]]
+    assert values["A14"] == 90.0

@@ -26,6 +26,7 @@ from ..formulas import ExcelError, WorkbookEvaluator
 from ..messages import messages
 from .cached_values import METADATA_CONTENT_TYPE, finish, read_dynamic_arrays, sheet_parts
 from .sources import BadRow
+from .spills import spill_arrays
 from .write import formula_values, kpi_sheet_values, set_period, template_info, write_skipped_rows, write_table
 
 #: Parts openpyxl does not keep, by what a person would call them.
@@ -196,7 +197,9 @@ def refresh(
         set_period(workbook, *period)
     if skipped:
         write_skipped_rows(workbook, skipped)
-    values = formula_values(WorkbookEvaluator(workbook), workbook)
+    evaluator = WorkbookEvaluator(workbook)
+    values = formula_values(evaluator, workbook)
+    spill_arrays(workbook, evaluator, values)  # the waterfall and cohort tables, every cell stored
     saved = io.BytesIO()
     workbook.save(saved)
     restored = [METADATA_CONTENT_TYPE] if dynamic.metadata is not None else []

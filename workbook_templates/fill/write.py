@@ -47,6 +47,7 @@ from ..messages import messages
 from ..spec import TeamSpec, load
 from .cached_values import DynamicArrays, SheetRows, escape, finish, read_dynamic_arrays
 from .cells import is_formula_like, plain_value, write_value
+from .spills import spill_arrays
 
 SKIPPED_SHEET = "Skipped rows"
 SKIPPED_HEADERS = ("File", "Row", "Table", "Column", "Value", "Problem")
@@ -335,6 +336,7 @@ def fill_file(
     sheets = {workbook[name].title: table for name, table in tables.items()}
     evaluator = ColumnEvaluator(workbook, {title: table.columns for title, table in sheets.items()})
     values = formula_values(evaluator, workbook)
+    spill_arrays(workbook, evaluator, values)
     saved = io.BytesIO()
     workbook.save(saved)
     report = finish(

@@ -23,8 +23,8 @@ from __future__ import annotations
 import itertools
 import sys
 import zlib
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd

@@ -42,8 +42,9 @@ def check(entry, args):
     except udfs.KPIError as error:
         assert error.code.startswith("#") and str(error)
         return
-    if entry.returns_table:
-        assert all(isinstance(c, str) or math.isfinite(c) for row in result for c in row)
+    if entry.returns_table:  # a non-empty rectangle of numbers and texts, ready to spill
+        assert result and all(isinstance(row, list) and len(row) == len(result[0]) for row in result)
+        assert all(isinstance(c, str) or (isinstance(c, float) and math.isfinite(c)) for row in result for c in row)
     else:
         assert isinstance(result, float) and math.isfinite(result)
 
@@ -73,3 +74,51 @@ def test_plausible_inputs_with_junk_cells(entry, data):
         rows = max((len(a) for a in args if isinstance(a, list)), default=1)
         args += [data.draw(st.lists(CELLS, min_size=rows, max_size=rows)), data.draw(CELLS)]
     check(entry, args)
+
+
+# ----------------------------------------------------------------------- the MRR waterfall's identities
+
+SUBSCRIPTION_ROWS = st.lists(
+    st.tuples(
+        st.sampled_from(["a", "B", "c", "A", 7, 7.0]),  # "a" and "A" are one customer, 7 and 7.0 another
+        st.integers(min_value=0, max_value=14),  # months after January 2023
+        st.one_of(st.none(), st.integers(min_value=0, max_value=500), st.floats(min_value=0, max_value=1e6)),
+    ),
+    min_size=1,
+    max_size=25,
+)
+
+
+def _rows(subscriptions):
+    customers = [c for c, _, _ in subscriptions]
+    months = [dt.date(2023 + m // 12, m % 12 + 1, 1 + (7 * m) % 28) for _, m, _ in subscriptions]
+    return customers, months, [v for _, _, v in subscriptions]
+
+
+@given(SUBSCRIPTION_ROWS)
+def test_waterfall_identities_hold_for_any_rows(subscriptions):
+    """Published identities, not the code's own numbers: each month adds up and starts where the last ended."""
+    table = udfs.MRR_MOVEMENTS(*_rows(subscriptions))
+    assert table[0][0] == "Month" and len(table[0]) == 8
+    previous_end = 0.0
+    for _, start, new, expansion, reactivation, contraction, churn, end in table[1:]:
+        assert start == previous_end
+        assert min(new, expansion, reactivation, contraction, churn) >= 0
+        assert start + new + expansion + reactivation - contraction - churn == pytest.approx(end, abs=1e-6)
+        previous_end = end
+    months = [row[0] for row in table[1:]]
+    assert months == sorted(months) and len(months) == len(set(months))
+
+
+@given(SUBSCRIPTION_ROWS)
+def test_logo_cohorts_are_shares_that_start_at_one(subscriptions):
+    try:
+        table = udfs.COHORT_RETENTION(*_rows(subscriptions))
+    except udfs.KPIError as error:  # nobody ever paid
+        assert error.code == "#N/A"
+        return
+    for row in table[1:]:
+        assert row[1] == 1.0
+        shares = [v for v in row[1:] if v != ""]
+        assert all(0 <= v <= 1 for v in shares)
+        assert all(v == "" for v in row[1 + len(shares) :])  # empty cells only after the data ends

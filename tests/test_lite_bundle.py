@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import run_in_fresh_interpreter
+from support import SPILL_COHORTS, SPILL_CUSTOMERS, SPILL_MONTHS, SPILL_MRR, SPILL_WATERFALL, run_in_fresh_interpreter
 
 import udfs
 from addin.lite import build_main, package_sources, requirements, write_bundle
+from udfs import coerce
 from udfs.excel import typed_name
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,6 +179,13 @@ class LiteRuntimeTests:
         assert asyncio.run(custom_functions_call(data, main)) == [[120000.0]]
         data.update(func_name="WIN_RATE", args=[[[0]], [[0]]])
         assert asyncio.run(custom_functions_call(data, main)) == [[{"type": "Error", "errorType": "Div0"}]]
+        # a table result comes back as the 2-D array that Excel spills (dates as serials, as Office.js sends)
+        columns = [[[c] for c in SPILL_CUSTOMERS], [[coerce.parse_date_text(m)] for m in SPILL_MONTHS]]
+        columns.append([[v] for v in SPILL_MRR])
+        data.update(func_name="MRR_MOVEMENTS", args=[*columns, []])
+        assert asyncio.run(custom_functions_call(data, main)) == SPILL_WATERFALL
+        data.update(func_name="COHORT_RETENTION", args=[*columns, None])
+        assert asyncio.run(custom_functions_call(data, main)) == SPILL_COHORTS
 
 
 if INNER:

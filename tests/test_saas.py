@@ -308,3 +308,16 @@ def test_business_hours_errors():
     assert code(udfs.AVG_BUSINESS_HOURS, [MON_6], [THU_20], "10:00", "18:00", "0000011", ["someday"]) == "#VALUE!"
     assert code(udfs.AVG_BUSINESS_HOURS, [MON_6], [THU_20], "#N/A", "18:00") == "#N/A"
     assert code(udfs.AVG_BUSINESS_HOURS, [MON_6], [None], "10:00", "18:00") == "#N/A"
+
+
+def test_cell_by_cell_calls_on_changed_rows_see_the_change():
+    # a sheet calls MRR_MOVEMENT once per month and movement with the same rows; results are kept per exact rows
+    before = udfs.MRR_MOVEMENT(CUSTOMERS, MONTHS, MRR, "expansion", MAR)
+    changed = list(MRR)
+    changed[2] = 170  # A in March: 100 → 170 instead of 150
+    assert before == 50
+    assert udfs.MRR_MOVEMENT(CUSTOMERS, MONTHS, changed, "expansion", MAR) == 70
+    assert udfs.MRR_MOVEMENT(CUSTOMERS, MONTHS, MRR, "expansion", MAR) == 50
+    renamed = ["Z" if c == "B" else c for c in CUSTOMERS]  # same figures, B renamed: the same waterfall
+    assert udfs.MRR_MOVEMENTS(renamed, MONTHS, MRR) == WATERFALL
+    assert udfs.MRR_MOVEMENT(CUSTOMERS, MONTHS, MRR, "churn", "2024-06-30") == 180

@@ -462,4 +462,6 @@ def _checked_table(name: str, table: Any) -> list[list[Any]]:
                 row[i] = _checked_number(name, cell)
     if not rows:
         raise NothingToCompute(f"{name}: no rows to show")
+    if len({len(row) for row in rows}) != 1:  # a spill range is a rectangle
+        raise TypeError(f"{name} returned rows of different lengths")
     return rows

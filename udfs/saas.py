@@ -9,6 +9,7 @@ burn multiple, CAGR, DSO, discounted LTV) are one-line formulas with the guards 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import numpy as np
@@ -58,7 +59,8 @@ class _CustomerMonths:
     """
 
     def __init__(self, customers: list[Any], months: np.ndarray, mrr: np.ndarray) -> None:
-        present_customer = np.fromiter((not is_blank(c) for c in customers), bool, len(customers))
+        codes = _customer_codes(customers)  # -1 for a blank customer
+        present_customer = codes >= 0
         present_month, present_mrr = ~np.isnan(months), ~np.isnan(mrr)
         used = present_customer | present_month | present_mrr  # a row whose cells are all blank is skipped
         for mask, name in ((present_customer, "customers"), (present_month, "months")):
@@ -73,9 +75,6 @@ class _CustomerMonths:
         negative = np.flatnonzero(values < 0)
         if negative.size:
             raise OutOfDomain(f"mrr holds {values[negative[0]]:g}; MRR cannot be negative")
-        keys = [_customer_key(c) for c, keep in zip(customers, used, strict=True) if keep]
-        codes = {key: code for code, key in enumerate(dict.fromkeys(keys))}
-        customer = np.fromiter((codes[k] for k in keys), np.int64, len(keys))
         month = month_numbers(months[used])
         self.first, self.last = int(month.min()), int(month.max())
         if self.last - self.first + 1 > MAX_MONTHS:
@@ -83,9 +82,12 @@ class _CustomerMonths:
                 f"months run from {_month_text(self.first)} to {_month_text(self.last)}, more than {MAX_MONTHS}"
                 " months; check for a mistyped year"
             )
-        pairs, index = np.unique(np.stack([customer, month]), axis=1, return_inverse=True)
-        self.customer, self.month = pairs[0], pairs[1]
-        self.mrr = np.bincount(index.ravel(), weights=values, minlength=pairs.shape[1])
+        # one entry per (customer, month), sorted by customer then month: a single int64 key sorts fastest
+        # (int64 for the key; numpy's index type np.intp for the rest, which is 32-bit in Pyodide)
+        keys, index = np.unique(codes[used].astype(np.int64) * self.span + (month - self.first), return_inverse=True)
+        self.customer = (keys // self.span).astype(np.intp)
+        self.month = (keys % self.span + self.first).astype(np.intp)
+        self.mrr = np.bincount(index.ravel(), weights=values, minlength=keys.size)
         if not np.isfinite(self.mrr).all():
             raise OutOfDomain("mrr adds up to more than Excel can hold")
 
@@ -105,7 +107,7 @@ class _CustomerMonths:
         paid = (self.mrr > 0).astype(np.int64)
         running = np.cumsum(paid) - paid  # paid months before this entry, over all customers
         starts = np.r_[0, np.flatnonzero(self.customer[1:] != self.customer[:-1]) + 1]
-        counts = np.diff(np.r_[starts, self.customer.size])
+        counts = np.diff(np.r_[starts, self.customer.size]).astype(np.intp)
         return (running - np.repeat(running[starts], counts)) > 0
 
     def first_paid_month(self) -> np.ndarray:
@@ -126,6 +128,17 @@ def _customer_key(cell: Any) -> Any:
     if isinstance(cell, int | float | np.integer | np.floating):
         return ("number", float(cell))
     return ("other", str(cell))
+
+
+def _customer_codes(customers: list[Any]) -> np.ndarray:
+    """An int code per row, equal for equal customer keys, -1 for a blank cell; each distinct cell read once."""
+    try:
+        distinct = set(customers)
+    except TypeError:  # an unhashable cell
+        raise InvalidValue("customers holds a cell that is not a value (a nested range?)") from None
+    by_key: dict[Any, int] = {}
+    code_of = {cell: -1 if is_blank(cell) else by_key.setdefault(_customer_key(cell), len(by_key)) for cell in distinct}
+    return np.fromiter(map(code_of.__getitem__, customers), np.int64, len(customers))
 
 
 def month_numbers(serials: np.ndarray) -> np.ndarray:
@@ -152,7 +165,7 @@ def _movement_columns(rows: _CustomerMonths) -> dict[str, np.ndarray]:
 
     def per_month(amounts: np.ndarray, where: np.ndarray, months: np.ndarray | None = None) -> np.ndarray:
         at = offset if months is None else months
-        summed = np.bincount(at[where], weights=amounts[where], minlength=rows.span)
+        summed = np.bincount(at[where].astype(np.intp), weights=amounts[where], minlength=rows.span)
         return summed[: rows.span].astype(np.float64)  # bincount of nothing is an int array
 
     started = (mrr > 0) & (before == 0)
@@ -168,9 +181,34 @@ def _movement_columns(rows: _CustomerMonths) -> dict[str, np.ndarray]:
     lapsed = (mrr > 0) & ~following & (offset + 1 < rows.span)
     churn += per_month(mrr, lapsed, offset + 1)
     columns["churn"] = churn
-    columns["ending"] = np.bincount(offset, weights=mrr, minlength=rows.span)
+    columns["ending"] = np.bincount(offset.astype(np.intp), weights=mrr, minlength=rows.span).astype(np.float64)
     columns["starting"] = np.r_[0.0, columns["ending"][:-1]]
     return columns
+
+
+def _movements(customers: list[Any], months: np.ndarray, mrr: np.ndarray) -> tuple[int, int, dict[str, np.ndarray]]:
+    """The first month, the number of months and the movement columns of these rows.
+
+    A sheet that shows the waterfall cell by cell (``MRR_MOVEMENT`` per month and movement) hands over the
+    same rows every time: the last few results are kept, keyed by the rows' exact contents.
+    """
+    try:
+        return _cached_movements(tuple(customers), months.tobytes(), mrr.tobytes())
+    except TypeError:  # an unhashable cell: no caching, the same checks
+        return _movements_of(customers, months, mrr)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_movements(customers: tuple[Any, ...], months: bytes, mrr: bytes) -> tuple[int, int, dict[str, np.ndarray]]:
+    return _movements_of(list(customers), np.frombuffer(months), np.frombuffer(mrr))
+
+
+def _movements_of(customers: list[Any], months: np.ndarray, mrr: np.ndarray) -> tuple[int, int, dict[str, np.ndarray]]:
+    rows = _CustomerMonths(customers, months, mrr)
+    columns = _movement_columns(rows)
+    for column in columns.values():
+        column.setflags(write=False)  # shared by the cached calls
+    return rows.first, rows.span, columns
 
 
 _MRR_ROW_ARGS = {
@@ -221,13 +259,13 @@ def MRR_MOVEMENTS(customers, months, mrr, *criteria):
     above 0 is Contraction; the first month at 0 after a month above 0 is Churn (a subscription that ends on
     31 May churns in June). The table spills: a header row, then the months from the first to the last
     in the data, oldest first, the Month column as the date of the month's first day. The first month's
-    New holds every customer already paying then, so give the rows from the first subscription on.
+    New holds every customer already paying then, so give the rows from the first subscription on, and use
+    criteria to pick customers (segment, owner), not months: cut the waterfall's months from the spilled table.
     """
-    rows = _CustomerMonths(customers, months, mrr)
-    columns = _movement_columns(rows)
+    first, span, columns = _movements(customers, months, mrr)
     table: list[list[Any]] = [list(MOVEMENT_HEADER)]
-    for index in range(rows.span):
-        table.append([month_serial(rows.first + index), *(float(columns[name][index]) for name in MOVEMENTS)])
+    for index in range(span):
+        table.append([month_serial(first + index), *(float(columns[name][index]) for name in MOVEMENTS)])
     return table
 
 
@@ -267,14 +305,14 @@ def MRR_MOVEMENT(customers, months, mrr, movement, month):
     Same rules and input as MRR_MOVEMENTS. A month before the first or after the last month of the rows is
     #N/A: there is no data for it.
     """
-    rows = _CustomerMonths(customers, months, mrr)
+    first, span, columns = _movements(customers, months, mrr)
     wanted = int(month_numbers(np.array([month]))[0])
-    if not rows.first <= wanted <= rows.last:
+    if not first <= wanted < first + span:
         raise NothingToCompute(
-            f"month {_month_text(wanted)} is outside the rows' months ({_month_text(rows.first)} to"
-            f" {_month_text(rows.last)})"
+            f"month {_month_text(wanted)} is outside the rows' months ({_month_text(first)} to"
+            f" {_month_text(first + span - 1)})"
         )
-    return float(_movement_columns(rows)[movement][wanted - rows.first])
+    return float(columns[movement][wanted - first])
 
 
 _COHORT_METHODS = {
@@ -322,8 +360,8 @@ def COHORT_RETENTION(customers, months, mrr, method="logo"):
     if not paying.any():
         raise NothingToCompute("no customer has an MRR above 0: there is no cohort")
     cohorts = np.unique(first_paid[paying])
-    cohort_row = np.searchsorted(cohorts, first_paid[paying])
-    age = rows.month[paying] - first_paid[paying]
+    cohort_row = np.searchsorted(cohorts, first_paid[paying]).astype(np.intp)
+    age = (rows.month[paying] - first_paid[paying]).astype(np.intp)
     shape = (cohorts.size, rows.span)
     flat = np.ravel_multi_index((cohort_row, age), shape)
     if method == "revenue":

@@ -28,7 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference, Series
+from openpyxl.chart.data_source import StrRef
+from openpyxl.chart.series import SeriesLabel
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -394,15 +396,17 @@ class TemplateBuilder:
             header.alignment = Alignment(horizontal="center")
             for row in range(TABLE_ROW + 1, TABLE_ROW + item.rows + 1):
                 ws.cell(row=row, column=column).number_format = MONTH_FORMAT if column == 1 else item.format
-            width = 12 if column == 1 else (14 if item.columns < 20 else 7)
+            width = 12 if column == 1 else (15 if item.columns < 20 else 7)
             ws.column_dimensions[get_column_letter(column)].width = width
         last_row, last_column = TABLE_ROW + item.rows, get_column_letter(item.columns)
         if item.heatmap:
+            low, middle, high = item.heatmap
             ws.conditional_formatting.add(
                 f"B{TABLE_ROW + 1}:{last_column}{last_row}",
                 ColorScaleRule(
-                    start_type="min", start_color="F8696B", mid_type="percentile", mid_value=50,
-                    mid_color="FFEB84", end_type="max", end_color="63BE7B",
+                    start_type="num", start_value=low, start_color="F8696B",
+                    mid_type="num", mid_value=middle, mid_color="FFEB84",
+                    end_type="num", end_value=high, end_color="63BE7B",
                 ),
             )
         if item.chart == "movements":
@@ -418,8 +422,14 @@ class TemplateBuilder:
         bars.type, bars.grouping = "col", "clustered"
         bars.title = self.msg[f"{prefix}.chart_movements"]
         bars.height, bars.width = 9, 22
-        bars.add_data(Reference(ws, min_col=3, max_col=7, min_row=TABLE_ROW, max_row=last_row), titles_from_data=True)
-        bars.set_categories(months)
+        # from the second month: the first month's New is the whole MRR already paying when the data starts
+        for column in range(3, 8):
+            values = Reference(ws, min_col=column, min_row=TABLE_ROW + 2, max_row=last_row)
+            series = Series(values, title_from_data=False)
+            header = f"{quote_sheetname(ws.title)}!${get_column_letter(column)}${TABLE_ROW}"
+            series.tx = SeriesLabel(strRef=StrRef(header))
+            bars.series.append(series)
+        bars.set_categories(Reference(ws, min_col=1, min_row=TABLE_ROW + 2, max_row=last_row))
         bars.x_axis.number_format = MONTH_FORMAT
         bars.legend.position = "b"
         ws.add_chart(bars, f"{get_column_letter(item.columns + 2)}{TABLE_ROW}")

@@ -141,7 +141,7 @@ class TableSheet:
 
     ``format`` is the number format of the table's body (its first column holds months); ``columns`` and
     ``rows`` the area kept free and formatted for the table to spill into; ``chart`` draws the ``movements``
-    charts; ``heatmap`` colours the body with a colour scale.
+    charts; ``heatmap`` colours the body with a red-amber-green colour scale at these three values.
     """
 
     key: str
@@ -150,7 +150,7 @@ class TableSheet:
     columns: int = 8
     rows: int = 61
     chart: str = ""
-    heatmap: bool = False
+    heatmap: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -233,6 +233,8 @@ def _check(spec: TeamSpec, where: str) -> None:
     for sheet in spec.table_sheets:
         if not sheet.formula.startswith("="):
             raise ValueError(f"{where}: table sheet {sheet.key}: a formula starts with '='")
+        if sheet.heatmap and (len(sheet.heatmap) != 3 or list(sheet.heatmap) != sorted(sheet.heatmap)):
+            raise ValueError(f"{where}: table sheet {sheet.key}: heatmap is three rising values (red, amber, green)")
         if sheet.chart not in ("", "movements"):
             raise ValueError(f"{where}: table sheet {sheet.key}: chart must be 'movements' or left out")
     unknown_chart = set(spec.trend_chart) - {k.key for k in spec.trend_kpis}

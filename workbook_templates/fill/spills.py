@@ -100,13 +100,13 @@ def _fit_charts(ws: Any, header_row: int, height: int) -> None:
 
 
 def _rows_narrowed(formula: str, header_row: int, last_row: int) -> str:
-    """``'Sheet'!$B$5:$B$40`` with its last row set to ``last_row``, if the range starts at or below the header."""
+    """``'Sheet'!$B$5:$B$40`` with its last row set to ``last_row``, if the range starts in the table's first rows."""
     sheet, _, cells = formula.rpartition("!")
     if ":" not in cells:
         return formula
     start, end = cells.split(":")
     start_row = int("".join(ch for ch in start if ch.isdigit()))
-    if start_row not in (header_row, header_row + 1):
+    if not header_row <= start_row <= header_row + 2:
         return formula
     column = "".join(ch for ch in end if ch.isalpha())
     return f"{sheet}!{start}:${column}${last_row}"

@@ -218,14 +218,53 @@ def test_people_dates(data: dict[str, pd.DataFrame]) -> None:
 def test_mrr_bridge(data: dict[str, pd.DataFrame]) -> None:
     subs = data["Subscriptions"].sort_values(["Customer", "Month"])
     before = subs.groupby("Customer")["MRR"].shift(fill_value=0.0)
-    moved = before + subs["NewMRR"] + subs["ExpansionMRR"] - subs["ContractionMRR"] - subs["ChurnedMRR"]
+    moved = (
+        before
+        + subs["NewMRR"]
+        + subs["ExpansionMRR"]
+        + subs["ReactivationMRR"]
+        - subs["ContractionMRR"]
+        - subs["ChurnedMRR"]
+    )
     opening = subs["Month"] == sd.OPENING_MONTH
     assert np.allclose(subs.loc[~opening, "MRR"], moved[~opening], atol=0.01)
     last = subs.groupby("Customer").tail(1).set_index("Customer")
     churned = data["Customers"].set_index("Customer")["ChurnDate"].dropna()
     assert (last.loc[churned.index, "MRR"] == 0).all()
     assert (last.loc[churned.index, "Month"] == churned).all()
-    assert (subs.groupby("Customer")["Month"].diff().dropna().dt.days.between(28, 31)).all()
+    gap = subs.groupby("Customer")["Month"].diff().dt.days
+    returning = subs["ReactivationMRR"] > 0
+    assert gap[~returning].dropna().between(28, 31).all()  # one row a month, except while away
+    assert (gap[returning] > 31).all() and (before[returning] == 0).all()
+
+
+def test_returning_customers_are_reactivation_not_new(data: dict[str, pd.DataFrame]) -> None:
+    """A customer who churns and comes back later books Reactivation MRR (ChartMogul, dbt mrr-playbook)."""
+    subs, customers = data["Subscriptions"], data["Customers"].set_index("Customer")
+    back = subs[subs["ReactivationMRR"] > 0]
+    assert len(back) >= 10 and back["Customer"].is_unique
+    assert (back["NewMRR"] == 0).all() and np.allclose(back["MRR"], back["ReactivationMRR"])
+    assert (customers.loc[back["Customer"], "ReactivationDate"].to_numpy() == back["Month"].to_numpy()).all()
+    assert customers["ReactivationDate"].notna().sum() == len(back)
+    for row in back.itertuples():  # each had paid, then had a month at 0 (its churn) before coming back
+        earlier = subs[(subs["Customer"] == row.Customer) & (subs["Month"] < row.Month)]
+        assert (earlier["MRR"] > 0).any() and earlier["MRR"].iloc[-1] == 0 and earlier["ChurnedMRR"].iloc[-1] > 0
+    # each period of the sample has reactivations to show: the last quarter and its last month
+    quarter = back[back["Month"] >= pd.Timestamp("2025-10-01")]
+    assert len(quarter) >= 3 and (quarter["Month"] == pd.Timestamp("2025-12-01")).any()
+    # new MRR counts first-time customers only: a new customer's first row, never a returning one's
+    first_rows = subs.sort_values("Month").groupby("Customer").head(1)
+    new = subs[subs["NewMRR"] > 0]
+    assert set(new.index) <= set(first_rows.index)
+
+
+def test_cash_balance_follows_the_cash_flows(data: dict[str, pd.DataFrame]) -> None:
+    fin = data["Finance"]
+    flows = (fin["CashIn"] - fin["CashOut"]).to_numpy()
+    assert np.allclose(np.diff(fin["CashBalance"].to_numpy()), flows[1:], atol=0.02)
+    assert (fin["CashBalance"] > 0).all()
+    last_quarter = fin[fin["Month"] >= pd.Timestamp("2025-10-01")]
+    assert (last_quarter["CashIn"] - last_quarter["CashOut"]).sum() < 0  # the sample company burns cash
 
 
 def test_finance_and_marketing_add_up(data: dict[str, pd.DataFrame]) -> None:

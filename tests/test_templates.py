@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from functools import cache
@@ -22,7 +23,7 @@ import udfs
 from workbook_templates import builder, sample_data, spec
 from workbook_templates.fill import write
 from workbook_templates.formulas import BUILTINS, functions_used, number_literals, references_used
-from workbook_templates.messages import LANGUAGES
+from workbook_templates.messages import LANGUAGES, messages
 
 TEAMS = spec.TEAM_ORDER
 CATALOGUE = {entry.name for entry in udfs.catalog()}
@@ -47,8 +48,8 @@ def formula_cells(workbook: openpyxl.Workbook):
     for ws in workbook.worksheets:
         for row in ws.iter_rows():
             for cell in row:
-                if cell.data_type == "f":
-                    yield ws.title, cell.coordinate, cell.value
+                if cell.data_type == "f":  # an array formula (a spilled table) keeps its text in .text
+                    yield ws.title, cell.coordinate, getattr(cell.value, "text", cell.value)
 
 
 @pytest.mark.parametrize("team", TEAMS)
@@ -109,13 +110,52 @@ def test_kpi_rows_are_catalogue_functions_with_the_right_format(team):
 @pytest.mark.parametrize("team", TEAMS)
 def test_inputs_are_named_and_styled_as_inputs(team):
     workbook = filled(team)
+    team_spec = spec.load(team)
+    calculated = {c.name for c in team_spec.calculations} | {i.calculated_name for i in team_spec.input_lists}
     for name in workbook.defined_names:
-        if name.startswith(("Trend_", "PeriodUntil")) or name in {c.name for c in spec.load(team).calculations}:
+        if name.startswith(("Trend_", "PeriodUntil")) or name in calculated:
             continue
         sheet, coordinate = next(workbook.defined_names[name].destinations)
-        cell = workbook[sheet][coordinate.replace("$", "")]
-        assert sheet == "Inputs" and cell.fill.fgColor.rgb.endswith("FFF2CC"), f"{team}: {name} is not an input"
-        assert cell.value is not None and cell.data_type != "f"
+        cells = workbook[sheet][coordinate.replace("$", "")]
+        cells = [row[0] for row in cells] if isinstance(cells, tuple) else [cells]  # a list of inputs: one column
+        for cell in cells:
+            assert sheet == "Inputs" and cell.fill.fgColor.rgb.endswith("FFF2CC"), f"{team}: {name} is not an input"
+            assert cell.data_type != "f"
+        assert cells[0].value is not None, f"{team}: {name} is empty"
+
+
+@pytest.mark.parametrize("team", [t for t in TEAMS if spec.load(t).input_lists])
+def test_input_lists_are_inputs_with_calculated_columns(team):
+    workbook = filled(team)
+    for listed in spec.load(team).input_lists:
+        sheet, cells = next(workbook.defined_names[listed.name].destinations)
+        values = [row[0].value for row in workbook[sheet][cells.replace("$", "")]]
+        as_typed = [v.date() if isinstance(v, dt.datetime) else v for v in values]
+        assert len(values) == listed.size and as_typed[: len(listed.values)] == listed.values
+        assert all(v is None for v in values[len(listed.values) :])  # room to add more
+        if listed.calculated_name:
+            sheet, cells = next(workbook.defined_names[listed.calculated_name].destinations)
+            formulas = [row[0].value for row in workbook[sheet][cells.replace("$", "")]]
+            assert all(str(f).startswith("=") for f in formulas)
+
+
+def test_table_sheets_are_dynamic_arrays_in_the_committed_templates():
+    """A spilled table is an array formula marked as a dynamic array (cm="1" and xl/metadata.xml), so Excel
+    365 spills it instead of showing one cell."""
+    from workbook_templates.fill import cached_values
+
+    for team in TEAMS:
+        sheets = spec.load(team).table_sheets
+        for lang in LANGUAGES:
+            path = builder.template_path(team, lang)
+            found = cached_values.read_dynamic_arrays(path)
+            workbook = openpyxl.load_workbook(path)
+            titles = [messages(lang)[f"table_sheet.{sheet.key}.sheet"] for sheet in sheets]
+            assert found.cells == {title: {f"A{builder.TABLE_ROW}": "1"} for title in titles}
+            assert (found.metadata == cached_values.DYNAMIC_ARRAY_METADATA) == bool(sheets)
+            for title, sheet in zip(titles, sheets, strict=True):
+                formula = workbook[title][f"A{builder.TABLE_ROW}"].value
+                assert formula.text == sheet.formula and formula.ref == f"A{builder.TABLE_ROW}"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -127,13 +167,18 @@ def test_every_language_has_every_label(team, lang):
     assert all(labels) and len(set(labels)) == len(labels), f"{team}/{lang}: blank or repeated KPI labels"
 
 
+def _comparable(value):
+    """An array formula as its range and text (openpyxl's ArrayFormula has no equality)."""
+    return ("array", value.ref, value.text) if hasattr(value, "ref") and hasattr(value, "text") else value
+
+
 def workbook_content(workbook: openpyxl.Workbook) -> dict:
     """Everything a template holds that a person sees or a formula reads, for comparing two builds."""
     content: dict = {"names": {n: d.attr_text for n, d in workbook.defined_names.items()}}
     content["properties"] = {p.name: p.value for p in workbook.custom_doc_props.props}
     for ws in workbook.worksheets:
         cells = {
-            c.coordinate: (c.value, c.number_format, c.data_type, c.fill.fgColor.rgb, c.font.b)
+            c.coordinate: (_comparable(c.value), c.number_format, c.data_type, c.fill.fgColor.rgb, c.font.b)
             for row in ws.iter_rows()
             for c in row
             if c.value is not None
@@ -155,7 +200,7 @@ def test_committed_templates_are_what_the_specs_build(team, lang, tmp_path):
     committed = builder.template_path(team, lang)
     assert committed.exists(), f"{committed} is missing: run python -m workbook_templates.builder"
     rebuilt = tmp_path / committed.name
-    builder.build(team, lang).save(rebuilt)
+    builder.save(builder.build(team, lang), rebuilt)
     assert workbook_content(openpyxl.load_workbook(committed)) == workbook_content(openpyxl.load_workbook(rebuilt))
 
 

@@ -10,6 +10,8 @@ Every template has the same layout, following the habits of good financial model
 - **Scorecard** (teams with people): one row per person, the same formula per column, narrowed with a
   criteria pair on the person's column.
 - **Trend**: the trend KPIs month by month, with a native Excel chart.
+- **Table sheets** (spec ``[[table_sheet]]``): one catalogue table spilled from one dynamic-array formula,
+  such as the MRR movements waterfall with its charts or a cohort retention heat map.
 - One sheet per **data table**, each a real Excel Table with data validation on categorical columns,
   and a hidden **Lists** sheet holding the allowed values.
 
@@ -19,28 +21,34 @@ Every template has the same layout, following the habits of good financial model
 from __future__ import annotations
 
 import datetime as dt
+import io
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.chart import LineChart, Reference
-from openpyxl.formatting.rule import CellIsRule
+from openpyxl.chart import BarChart, LineChart, Reference, Series
+from openpyxl.chart.data_source import StrRef
+from openpyxl.chart.series import SeriesLabel
+from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 import udfs
 
 from . import data_model
+from .fill.cached_values import DYNAMIC_ARRAY_METADATA, DynamicArrays, finish
 from .fill.cells import write_formula, write_value
+from .fill.spills import array_formula_cells
 from .messages import LANGUAGES, Messages, messages
-from .spec import TeamSpec, load, load_all
+from .spec import InputList, TableSheet, TeamSpec, load, load_all
 
 BUILT_DIR = Path(__file__).resolve().parent / "built"
 RUNTIMES = ("classic", "lite", "server")
@@ -199,6 +207,8 @@ class TemplateBuilder:
             self._scorecard_header(self.wb.create_sheet(self.sheet_title["scorecard"]))
         if self.spec.trend_kpis:
             self._trend(self.wb.create_sheet(self.sheet_title["trend"]))
+        for table_sheet in self.spec.table_sheets:
+            self._table_sheet(self.wb.create_sheet(self.msg[f"table_sheet.{table_sheet.key}.sheet"]), table_sheet)
         lists = self.wb.create_sheet(self.sheet_title["lists"])
         for name in self.spec.tables:
             self._data_sheet(self.wb.create_sheet(name), data_model.TABLES[name], lists)
@@ -247,6 +257,10 @@ class TemplateBuilder:
         if self.spec.trend_kpis:
             guide.append(("trend", "about.sheet_trend"))
         lines += [f"• {self.sheet_title[key]}: {self.msg[text]}" for key, text in guide]
+        lines += [
+            f"• {self.msg[f'table_sheet.{t.key}.sheet']}: {self.msg[f'table_sheet.{t.key}.subtitle']}"
+            for t in self.spec.table_sheets
+        ]
         lines.append(f"• {', '.join(self.spec.tables)}: {self.msg['about.sheet_tables']}")
         lines += ["", self.msg["about.colours"], "", self.msg["about.generated"].format(team=self.spec.team)]
         for row, line in enumerate(lines, start=3):
@@ -306,8 +320,39 @@ class TemplateBuilder:
             ws.cell(row=row, column=3, value=self.msg["inputs.calculated"]).font = NOTE_FONT
             self._define(name, ws, f"B{row}")
             row += 1
+        for listed in self.spec.input_lists:
+            row = self._input_list(ws, listed, row + 1)
         for column, width in zip("ABC", (44, 16, 60), strict=True):
             ws.column_dimensions[column].width = width
+
+    def _input_list(self, ws: Worksheet, listed: InputList, row: int) -> int:
+        """A titled block of inputs named as one range (B), with their labels (A) and a calculated column
+        (C); returns the next free row."""
+        prefix = f"input_list.{listed.name}"
+        headers = [self.msg[f"{prefix}.label"], self.msg[f"{prefix}.value"], self.msg.get(f"{prefix}.calculated")]
+        ws.cell(row=row, column=1, value=self.msg[f"{prefix}.title"]).font = Font(bold=True)
+        ws.cell(row=row, column=3, value=self.msg[f"{prefix}.note"]).font = NOTE_FONT
+        self._header(ws, row + 1, [h for h in headers if h])
+        first = row + 2
+        for index in range(listed.size):
+            current = first + index
+            label = ws.cell(row=current, column=1, value=listed.labels[index] if listed.labels else None)
+            if listed.labels:
+                label.fill, label.font = INPUT_FILL, INPUT_FONT
+            cell = ws.cell(row=current, column=2, value=listed.values[index] if index < len(listed.values) else None)
+            cell.number_format, cell.fill, cell.font = listed.unit or "General", INPUT_FILL, INPUT_FONT
+            if listed.calculated:
+                formula = listed.calculated.replace("{label}", f"$A{current}")
+                write_formula(ws.cell(row=current, column=3), self.formula(formula))
+                ws.cell(row=current, column=3).number_format = listed.calculated_unit or "General"
+        last = first + listed.size - 1
+        self._define_range(listed.name, ws, f"$B${first}:$B${last}")
+        if listed.calculated_name:
+            self._define_range(listed.calculated_name, ws, f"$C${first}:$C${last}")
+        return last + 2
+
+    def _define_range(self, name: str, ws: Worksheet, cells: str) -> None:
+        self.wb.defined_names[name] = DefinedName(name, attr_text=f"{quote_sheetname(ws.title)}!{cells}")
 
     def _kpis(self, ws: Worksheet) -> None:
         self._title(ws, self.msg["about.title"].format(team=self.msg[f"team.{self.spec.team}"]))
@@ -403,6 +448,68 @@ class TemplateBuilder:
             ws.add_chart(chart, f"{get_column_letter(len(kpis) + 5)}{KPI_HEADER_ROW + number * 16}")
         ws.freeze_panes = f"D{FIRST_ROW}"
 
+    def _table_sheet(self, ws: Worksheet, item: TableSheet) -> None:
+        """One catalogue table spilled from the dynamic-array formula at A{TABLE_ROW}: its first row is the
+        function's header, its first column months. The area it spills into is formatted in advance."""
+        prefix = f"table_sheet.{item.key}"
+        self._title(ws, self.msg[f"{prefix}.title"], self.msg[f"{prefix}.subtitle"])
+        labels = self.msg.get(f"{prefix}.columns") or []
+        for column, label in enumerate(labels, start=1):  # the function's header is English: a translation above
+            ws.cell(row=TABLE_ROW - 1, column=column, value=label).font = NOTE_FONT
+        anchor = ws.cell(row=TABLE_ROW, column=1)
+        anchor.value = ArrayFormula(anchor.coordinate, self.formula(item.formula))
+        for column in range(1, item.columns + 1):
+            header = ws.cell(row=TABLE_ROW, column=column)
+            header.fill, header.font = HEADER_FILL, HEADER_FONT
+            header.alignment = Alignment(horizontal="center")
+            for row in range(TABLE_ROW + 1, TABLE_ROW + item.rows + 1):
+                ws.cell(row=row, column=column).number_format = MONTH_FORMAT if column == 1 else item.format
+            width = 12 if column == 1 else (15 if item.columns < 20 else 7)
+            ws.column_dimensions[get_column_letter(column)].width = width
+        last_row, last_column = TABLE_ROW + item.rows, get_column_letter(item.columns)
+        if item.heatmap:
+            low, middle, high = item.heatmap
+            ws.conditional_formatting.add(
+                f"B{TABLE_ROW + 1}:{last_column}{last_row}",
+                ColorScaleRule(
+                    start_type="num", start_value=low, start_color="F8696B",
+                    mid_type="num", mid_value=middle, mid_color="FFEB84",
+                    end_type="num", end_value=high, end_color="63BE7B",
+                ),
+            )
+        if item.chart == "movements":
+            self._movements_charts(ws, item, last_row)
+        ws.freeze_panes = f"B{TABLE_ROW + 1}"
+
+    def _movements_charts(self, ws: Worksheet, item: TableSheet, last_row: int) -> None:
+        """The waterfall's movements as columns per month, and the ending MRR as a line; the fill narrows
+        both to the months of the data."""
+        prefix = f"table_sheet.{item.key}"
+        months = Reference(ws, min_col=1, min_row=TABLE_ROW + 1, max_row=last_row)
+        bars = BarChart()
+        bars.type, bars.grouping = "col", "clustered"
+        bars.title = self.msg[f"{prefix}.chart_movements"]
+        bars.height, bars.width = 9, 22
+        # from the second month: the first month's New is the whole MRR already paying when the data starts
+        for column in range(3, 8):
+            values = Reference(ws, min_col=column, min_row=TABLE_ROW + 2, max_row=last_row)
+            series = Series(values, title_from_data=False)
+            header = f"{quote_sheetname(ws.title)}!${get_column_letter(column)}${TABLE_ROW}"
+            series.tx = SeriesLabel(strRef=StrRef(header))
+            bars.series.append(series)
+        bars.set_categories(Reference(ws, min_col=1, min_row=TABLE_ROW + 2, max_row=last_row))
+        bars.x_axis.number_format = MONTH_FORMAT
+        bars.legend.position = "b"
+        ws.add_chart(bars, f"{get_column_letter(item.columns + 2)}{TABLE_ROW}")
+        line = LineChart()
+        line.title = self.msg[f"{prefix}.chart_ending"]
+        line.height, line.width = 7.5, 22
+        line.add_data(Reference(ws, min_col=8, min_row=TABLE_ROW, max_row=last_row), titles_from_data=True)
+        line.set_categories(months)
+        line.x_axis.number_format = MONTH_FORMAT
+        line.legend = None
+        ws.add_chart(line, f"{get_column_letter(item.columns + 2)}{TABLE_ROW + 20}")
+
     def _data_sheet(self, ws: Worksheet, table: data_model.Table, lists: Worksheet) -> None:
         for column, spec in enumerate(table.columns, start=1):
             ws.cell(row=1, column=column, value=spec.name)
@@ -430,6 +537,9 @@ class TemplateBuilder:
         ws.freeze_panes = "A2"
 
 
+TABLE_ROW = 4  # the anchor of a table sheet's spilled formula: the function's header row
+MONTH_FORMAT = "yyyy-mm"
+
 DATA_VALIDATION_ROWS = 1_048_576  # the whole column below the header, so added rows are checked too
 
 
@@ -456,6 +566,20 @@ def build(spec: TeamSpec | str, lang: str = "en", runtime: str = "classic") -> W
     return TemplateBuilder(spec, lang, runtime).build()
 
 
+def save(workbook: Workbook, path: str | Path) -> None:
+    """Save a template; its array formulas become dynamic arrays (``cm="1"`` and ``xl/metadata.xml``, which
+    openpyxl cannot write), so Excel 365 spills them instead of showing one cell."""
+    cells: dict[str, dict[str, str]] = {}
+    for sheet, coordinate, _ in array_formula_cells(workbook):
+        cells.setdefault(sheet, {})[coordinate] = "1"
+    if not cells:
+        workbook.save(path)
+        return
+    saved = io.BytesIO()
+    workbook.save(saved)
+    finish(saved, path, dynamic=DynamicArrays(cells, DYNAMIC_ARRAY_METADATA), compresslevel=6)
+
+
 def template_path(team: str, lang: str = "en", runtime: str = "classic", root: Path = BUILT_DIR) -> Path:
     """Where the committed template of a team, language and runtime lives."""
     suffix = "" if runtime == "classic" else f"-{runtime}"
@@ -470,7 +594,7 @@ def build_all(root: Path = BUILT_DIR, runtimes: Iterable[str] = RUNTIMES) -> lis
             for runtime in runtimes:
                 path = template_path(spec.team, lang, runtime, root)
                 path.parent.mkdir(parents=True, exist_ok=True)
-                build(spec, lang, runtime).save(path)
+                save(build(spec, lang, runtime), path)
                 written.append(path)
     return written
 

@@ -377,7 +377,18 @@ _TABLE_LIST: tuple[Table, ...] = (
                 "TimeToValueDate", "date", "First agreed value milestone reached; blank if not yet.", required=False
             ),
             Column(
-                "ChurnDate", "date", "First day without a subscription; blank for active customers.", required=False
+                "ChurnDate",
+                "date",
+                "First day without a subscription; blank for active customers (a customer who came back and"
+                " still pays included).",
+                required=False,
+            ),
+            Column(
+                "ReactivationDate",
+                "date",
+                "First day of the month a former customer came back after churning (Reactivation, not a new"
+                " customer); blank if it never did.",
+                required=False,
             ),
         ),
         key=("Customer",),
@@ -386,18 +397,33 @@ _TABLE_LIST: tuple[Table, ...] = (
     Table(
         "Subscriptions",
         "Monthly recurring revenue per customer and month with its movements: MRR = MRR of the month "
-        "before + NewMRR + ExpansionMRR - ContractionMRR - ChurnedMRR. The first month (December 2023) "
-        "is the opening balance; a churned customer has a last row with MRR 0.",
+        "before + NewMRR + ExpansionMRR + ReactivationMRR - ContractionMRR - ChurnedMRR. The first month "
+        "(December 2023) is the opening balance; a churned customer has a row with MRR 0 in the month it "
+        "churned and no rows until it comes back (if it does).",
         (
             Column("Month", "date", _MONTH),
             Column("Customer", "text", "Customer.", references=_CUSTOMER),
             _cat("Segment", SEGMENTS, "Customer segment."),
             Column("CSM", "text", "Customer's CSM.", references=_REP),
             Column("MRR", "money", "Monthly recurring revenue at the end of the month.", minimum=0),
-            Column("NewMRR", "money", "MRR of a customer starting this month.", minimum=0),
+            Column(
+                "NewMRR",
+                "money",
+                "MRR of a customer paying for the first time this month (a former customer coming back is"
+                " ReactivationMRR, not new).",
+                minimum=0,
+            ),
             Column("ExpansionMRR", "money", "MRR added by upsell or cross-sell.", minimum=0),
             Column("ContractionMRR", "money", "MRR lost by a downgrade (positive number).", minimum=0),
             Column("ChurnedMRR", "money", "MRR lost by cancellation (positive number).", minimum=0),
+            Column(
+                "ReactivationMRR",
+                "money",
+                "MRR of a former customer coming back this month after months without a subscription; blank"
+                " counts as 0.",
+                required=False,
+                minimum=0,
+            ),
         ),
         key=("Customer", "Month"),
         split=Split(person="CSM", customer=True),
@@ -579,6 +605,11 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column("OperatingExpenses", "money", "All operating expenses except COGS (S&M, CS, R&D, G&A).", minimum=0),
             Column("CashIn", "money", "Cash collected.", minimum=0),
             Column("CashOut", "money", "Cash paid out.", minimum=0),
+            Column(
+                "CashBalance",
+                "money",
+                "Cash and cash equivalents at the end of the month (burn rate, runway, burn multiple).",
+            ),
             Column(
                 "ContentAttributedRevenue",
                 "money",

@@ -16,8 +16,12 @@ catches it, and a catalogue function's :class:`udfs.KPIError` becomes one. What 
 raises :class:`FormulaError`: array constants, the intersection and union operators, this-row references
 (``Deals[@Status]``), a circular reference.
 
-Left out on purpose: array (dynamic or CSE) evaluation and implicit intersection (a range of several cells
-where one value is expected is #VALUE!), SUMIF's resizing of a smaller sum_range (#VALUE!), currency and
+Array formulas (an openpyxl ``ArrayFormula``: Excel's dynamic arrays and CSE formulas) whose result is a
+table, as MRR_MOVEMENTS and COHORT_RETENTION return, spill: the anchor cell holds the table's top-left value
+and :meth:`WorkbookEvaluator.spill` gives the whole table, each cell as the sheet shows it.
+
+Left out on purpose: array evaluation of operators and built-ins, and implicit intersection (a range of
+several cells where one value is expected is #VALUE!), SUMIF's resizing of a smaller sum_range (#VALUE!), currency and
 locale date text in arithmetic (numbers, "1,000", "50%" and ISO dates convert), the floating-point
 snapping of a result near zero. Where LibreOffice departs from Excel, Excel is followed: TRUE&"x" is "TRUEx",
 text < TRUE, (-8)^(1/3) and 0^0 are #NUM!, DATE(24,1,1) is 1924, SUM("5",TRUE) is 6, serial 60 is
@@ -510,6 +514,12 @@ def _cell_result(value: Any) -> Any:
     return 0.0 if number == 0 else number
 
 
+def _spilled(value: Any) -> Any:
+    """A cell of a spilled table as the sheet shows it: as :func:`_cell_result`, but empty text stays empty
+    (a cohort month not reached yet)."""
+    return value if value == "" else _cell_result(value)
+
+
 # --------------------------------------------------------------------------------------------- evaluator
 
 
@@ -546,6 +556,7 @@ class WorkbookEvaluator:
         self._table_headers: dict[str, dict[str, int]] = {}
         self._masks: dict[tuple[int, type, Any], tuple[RangeValue, np.ndarray]] = {}
         self._function_keys: dict[str, str] = {}
+        self._spills: dict[tuple[str, int, int], list[list[Any]]] = {}
 
     # ------------------------------------------------------------------------------------ public API
 
@@ -556,6 +567,14 @@ class WorkbookEvaluator:
         """
         row, column = coordinate_to_tuple(coordinate.replace("$", "").upper())
         return self._settle(self._worksheet(sheet), row, column)
+
+    def spill(self, sheet: str, coordinate: str) -> list[list[Any]] | None:
+        """The whole table an array formula cell returns (rows of cell values, the anchor's value first), or
+        None when the cell holds no array formula or its result is a single value."""
+        ws = self._worksheet(sheet)
+        row, column = coordinate_to_tuple(coordinate.replace("$", "").upper())
+        self._settle(ws, row, column)
+        return self._spills.get((ws.title, row, column))
 
     def evaluate(self, sheet: str, formula: str) -> Any:
         """The result of ``formula`` as if it were written in a cell of ``sheet`` (raises like :meth:`value`)."""
@@ -629,10 +648,25 @@ class WorkbookEvaluator:
                 raise FormulaError(f"{where}: {type(cell.value).__name__} formulas are not supported")
             self._pending.add(key)
             try:
-                self._values[key] = self._formula_value(ws.title, text)
+                if text is cell.value:
+                    self._values[key] = self._formula_value(ws.title, text)
+                else:
+                    self._values[key] = self._array_formula_value(key, text)
             finally:
                 self._pending.discard(key)
         return self._values[key]
+
+    def _array_formula_value(self, key: tuple[str, int, int], formula: str) -> Any:
+        """An array formula's anchor value; a table result is kept whole in ``_spills``."""
+        try:
+            result = self._eval(parse(formula), key[0])
+        except _Fail as failure:
+            return failure.error
+        if isinstance(result, RangeValue) and len(result.cells) > 1:
+            table = [[_spilled(cell) for cell in row] for row in result.rows]
+            self._spills[key] = table
+            return table[0][0]
+        return _cell_result(result)
 
     def _read(self, ws: Any, bounds: tuple[int | None, ...]) -> RangeValue:
         min_col, min_row, max_col, max_row = bounds

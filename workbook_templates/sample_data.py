@@ -24,6 +24,7 @@ import itertools
 import sys
 import zlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -133,6 +134,10 @@ _BASE_CUSTOMERS = 320
 _CUSTOMER_SEGMENT_P = (0.15, 0.4, 0.45)
 _RENEWAL_CHURN = {"Enterprise": 0.07, "Mid-Market": 0.12, "SMB": 0.18}
 _MONTHLY_CHURN = 0.004  # outside renewals
+_P_RETURN = 0.2  # a churned customer comes back (Reactivation) ...
+_RETURN_GAP_MONTHS = (2, 9)  # ... 2 to 8 months after the month it churned
+_OPENING_CASH = 12_000_000.0  # cash at the end of December 2023
+_CAPEX_SHARE = 0.1  # capitalised development and equipment, paid in cash, of revenue
 _P_CONTRACTION_RENEWAL, _P_CONTRACTION_MONTHLY = 0.1, 0.004
 _RENEWAL_DEAL_SEGMENTS = ("Enterprise", "Mid-Market")  # SMB renewals are automatic: no opportunity
 _ONBOARDING_WEEKS = {"Enterprise": 10, "Mid-Market": 6, "SMB": 3}
@@ -499,14 +504,16 @@ def _expansion_deals(rng: np.random.Generator, reps: pd.DataFrame, customers: pd
 # --- recurring revenue ----------------------------------------------------------------------------------
 
 def _subscriptions(rng: np.random.Generator, customers: pd.DataFrame,
-                   expansions: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple]]:
+                   expansions: pd.DataFrame, returns: np.random.Generator) -> tuple[pd.DataFrame, list[tuple]]:
     """Simulate MRR month by month from the December 2023 opening balance.
 
     Each month a customer may expand (won expansion deals), contract or churn; churn and contraction are
     likelier at a renewal (every ContractMonths after the start). A customer does not churn before its
-    expansion deals are won or lost. Fills Customers.ChurnDate and returns the
-    Subscriptions rows and the renewals as (customer position, renewal month, ARR, lost), where lost is
-    None for a renewal due within three months after END.
+    expansion deals are won or lost. Some churned customers come back a few months later (Reactivation;
+    drawn from ``returns``, so the other customers' figures do not depend on it); the months between have
+    no row. Fills Customers.ChurnDate (blank for a customer who came back and is still paying) and
+    Customers.ReactivationDate, and returns the Subscriptions rows and the renewals as (customer position,
+    renewal month, ARR, lost), where lost is None for a renewal due within three months after END.
     """
     month_no = lambda day: int(np.datetime64(day, "M").astype(int))  # noqa: E731 - months since 1970-01
     first_no, last_no = month_no(OPENING_MONTH), month_no(END)
@@ -521,13 +528,14 @@ def _subscriptions(rng: np.random.Generator, customers: pd.DataFrame,
             added.setdefault(row.Account, []).append((decided, round(row.Amount / 12, 2)))
     rows, renewals = [], []
     churn_dates = np.full(len(customers), np.datetime64("NaT"), dtype="datetime64[D]")
+    return_dates = np.full(len(customers), np.datetime64("NaT"), dtype="datetime64[D]")
     for i, c in enumerate(customers.itertuples()):
         start_no, term = month_no(c.StartDate), int(c.ContractMonths)
         first = max(start_no, first_no)
         gains = added.get(c.Customer, [])
         mrr = round(c.InitialMRR + sum(v for m, v in gains if m <= first), 2)
         rows.append((month_day(first), c.Customer, c.Segment, c.CSM, mrr, mrr if start_no > first_no else 0.0,
-                     0.0, 0.0, 0.0))
+                     0.0, 0.0, 0.0, 0.0))
         for m in range(first + 1, last_no + 1):
             expansion = round(sum(v for mm, v in gains if mm == m), 2)
             renewal = (m - start_no) % term == 0
@@ -540,18 +548,38 @@ def _subscriptions(rng: np.random.Generator, customers: pd.DataFrame,
             if renewal:
                 renewals.append((i, m, round((mrr - contraction) * 12, 2), bool(churned)))
             mrr = 0.0 if churned else round(mrr + expansion - contraction, 2)
-            rows.append((month_day(m), c.Customer, c.Segment, c.CSM, mrr, 0.0, expansion, contraction, churned))
+            rows.append((month_day(m), c.Customer, c.Segment, c.CSM, mrr, 0.0, expansion, contraction, churned,
+                         0.0))
             if churned:
                 churn_dates[i] = month_day(m)
+                back = m + int(returns.integers(*_RETURN_GAP_MONTHS))
+                if returns.random() < _P_RETURN and back <= last_no:
+                    churn_dates[i], return_dates[i] = _come_back(returns, rows, c, back, last_no, churned,
+                                                                 month_day)
                 break
         else:  # still a customer: a renewal due soon after END is an open opportunity
             next_no = start_no + term * -(-(last_no + 1 - start_no) // term)
             if next_no - last_no <= 3:
                 renewals.append((i, next_no, round(mrr * 12, 2), None))
     customers["ChurnDate"] = churn_dates
+    customers["ReactivationDate"] = return_dates
     subs = pd.DataFrame(rows, columns=["Month", "Customer", "Segment", "CSM", "MRR", "NewMRR", "ExpansionMRR",
-                                       "ContractionMRR", "ChurnedMRR"])
+                                       "ContractionMRR", "ChurnedMRR", "ReactivationMRR"])
     return subs, renewals
+
+
+def _come_back(returns: np.random.Generator, rows: list[tuple], c: Any, back: int, last_no: int, churned: float,
+               month_day: Any) -> tuple[np.datetime64, np.datetime64]:
+    """A churned customer returns in month ``back`` with part of its old MRR and stays, churning again only
+    at the monthly rate; appends its rows and returns its (churn date or NaT, reactivation date)."""
+    mrr = round(churned * returns.uniform(0.5, 1.0), 2)
+    rows.append((month_day(back), c.Customer, c.Segment, c.CSM, mrr, 0.0, 0.0, 0.0, 0.0, mrr))
+    for m in range(back + 1, last_no + 1):
+        if returns.random() < _MONTHLY_CHURN:
+            rows.append((month_day(m), c.Customer, c.Segment, c.CSM, 0.0, 0.0, 0.0, 0.0, mrr, 0.0))
+            return month_day(m), month_day(back)
+        rows.append((month_day(m), c.Customer, c.Segment, c.CSM, mrr, 0.0, 0.0, 0.0, 0.0, 0.0))
+    return np.datetime64("NaT"), month_day(back)
 
 
 def _renewal_deals(rng: np.random.Generator, customers: pd.DataFrame, renewals: list[tuple]) -> pd.DataFrame:
@@ -984,12 +1012,14 @@ def _finance(rng: np.random.Generator, reps: pd.DataFrame, subs: pd.DataFrame, d
     opex = np.round(sales + marketing + cs + revenue * (0.2 + 0.08), 2)  # R&D and G&A
     cogs = np.round(revenue * rng.normal(0.22, 0.01, n), 2)
     refunds = np.round(revenue * rng.uniform(0.003, 0.012, n), 2)
+    cash_in = np.round((revenue - refunds) * rng.lognormal(0, 0.06, n), 2)
+    cash_out = np.round((cogs + opex + revenue * _CAPEX_SHARE) * rng.lognormal(0, 0.04, n), 2)
     return pd.DataFrame({
         "Month": months, "Revenue": revenue, "Refunds": refunds, "COGS": cogs, "SalesSpend": sales,
         "MarketingSpend": marketing, "ContentSpend": np.round(content + _CONTENT_PAYROLL, 2),
         "SalesMarketingSpend": sales + marketing, "CustomerSuccessSpend": cs, "OperatingExpenses": opex,
-        "CashIn": np.round((revenue - refunds) * rng.lognormal(0, 0.06, n), 2),
-        "CashOut": np.round((cogs + opex) * rng.lognormal(0, 0.04, n), 2),
+        "CashIn": cash_in, "CashOut": cash_out,
+        "CashBalance": np.round(_OPENING_CASH + np.cumsum(cash_in - cash_out), 2),
         "ContentAttributedRevenue": content_won.reindex(months, fill_value=0.0).to_numpy(),
     })
 
@@ -1005,7 +1035,7 @@ def generate(seed: int = 2024) -> dict[str, pd.DataFrame]:
     new_deals = _new_business_deals(_rng(seed, "Deals"), reps, leads, companies[::-1])
     customers = _customers(_rng(seed, "Customers"), reps, new_deals, companies)
     expansions = _expansion_deals(_rng(seed, "Expansions"), reps, customers)
-    subs, renewals = _subscriptions(_rng(seed, "Subscriptions"), customers, expansions)
+    subs, renewals = _subscriptions(_rng(seed, "Subscriptions"), customers, expansions, _rng(seed, "Reactivations"))
     renewal_deals = _renewal_deals(_rng(seed, "Renewals"), customers, renewals)
     deals = pd.concat([new_deals, expansions, renewal_deals], ignore_index=True)
     deals = deals.sort_values(["Created", "Account"], kind="stable").reset_index(drop=True)

@@ -8,6 +8,10 @@ scorecard and the monthly trend sheet. Formulas use these names and placeholders
   Inputs sheet (the reporting period); date-time columns compare with ``"<"&PeriodUntil``. On the trend
   sheet they become the row's month start, month end and next month start.
 - ``Trend_<key>``: the trend sheet's column of a trend KPI, month by month (``QUOTA_STREAK(Trend_quota_attainment)``).
+- ``[[input_list]]``: a column of inputs named as one range (holidays, stage probabilities), see
+  :class:`InputList`.
+- ``[[table_sheet]]``: a sheet with one formula whose table result spills (the MRR movements waterfall,
+  cohort retention), see :class:`TableSheet`.
 - ``{by:Deals[Owner]}``: where a scorecard narrows the KPI to one person. It disappears on the KPI and
   trend sheets and becomes ``,Deals[Owner],$A5`` (a criteria pair) on the scorecard.
 """
@@ -109,6 +113,47 @@ class Scorecard:
 
 
 @dataclass(frozen=True)
+class InputList:
+    """A column of inputs on the Inputs sheet, named as one range (``Holidays``, ``StageProbabilities``).
+
+    ``labels`` (inputs too, e.g. the deal stages the values belong to) go in column A; ``values`` in column
+    B, followed by blank input cells up to ``rows``. ``calculated`` is a formula written for every row in
+    column C, ``{label}`` standing for that row's label cell; its cells are the range ``calculated_name``.
+    """
+
+    name: str
+    values: list[float | str | dt.date] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    rows: int = 0
+    unit: str = ""
+    calculated_name: str = ""
+    calculated: str = ""
+    calculated_unit: str = ""
+
+    @property
+    def size(self) -> int:
+        return max(self.rows, len(self.values), len(self.labels))
+
+
+@dataclass(frozen=True)
+class TableSheet:
+    """A sheet showing one catalogue table (MRR_MOVEMENTS, COHORT_RETENTION) spilled from one formula.
+
+    ``format`` is the number format of the table's body (its first column holds months); ``columns`` and
+    ``rows`` the area kept free and formatted for the table to spill into; ``chart`` draws the ``movements``
+    charts; ``heatmap`` colours the body with a red-amber-green colour scale at these three values.
+    """
+
+    key: str
+    formula: str
+    format: str = "#,##0"
+    columns: int = 8
+    rows: int = 61
+    chart: str = ""
+    heatmap: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
 class TeamSpec:
     """A whole team template."""
 
@@ -119,6 +164,8 @@ class TeamSpec:
     calculations: tuple[Calculation, ...] = ()
     scorecard: Scorecard | None = None
     trend_chart: tuple[str, ...] = ()  # KPI keys drawn on the trend chart
+    table_sheets: tuple[TableSheet, ...] = ()
+    input_lists: tuple[InputList, ...] = ()
 
     @property
     def scorecard_kpis(self) -> tuple[Kpi, ...]:
@@ -143,6 +190,8 @@ def load(team: str) -> TeamSpec:
             calculations=tuple(Calculation(**item) for item in raw.get("calculation", [])),
             scorecard=Scorecard(**raw["scorecard"]) if "scorecard" in raw else None,
             trend_chart=tuple(raw.get("trend_chart", ())),
+            table_sheets=tuple(TableSheet(**item) for item in raw.get("table_sheet", [])),
+            input_lists=tuple(InputList(**item) for item in raw.get("input_list", [])),
         )
     except (KeyError, TypeError) as error:
         raise ValueError(f"{path.name}: {error}") from error
@@ -176,6 +225,18 @@ def _check(spec: TeamSpec, where: str) -> None:
         used = calculated & set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", kpi.formula))
         if used:
             raise ValueError(f"{where}: {kpi.key}: a trend KPI cannot use the period calculations {sorted(used)}")
+    for listed in spec.input_lists:
+        if bool(listed.calculated) != bool(listed.calculated_name):
+            raise ValueError(f"{where}: input list {listed.name}: calculated and calculated_name go together")
+        if listed.labels and len(listed.labels) != len(listed.values):
+            raise ValueError(f"{where}: input list {listed.name}: one value per label")
+    for sheet in spec.table_sheets:
+        if not sheet.formula.startswith("="):
+            raise ValueError(f"{where}: table sheet {sheet.key}: a formula starts with '='")
+        if sheet.heatmap and (len(sheet.heatmap) != 3 or list(sheet.heatmap) != sorted(sheet.heatmap)):
+            raise ValueError(f"{where}: table sheet {sheet.key}: heatmap is three rising values (red, amber, green)")
+        if sheet.chart not in ("", "movements"):
+            raise ValueError(f"{where}: table sheet {sheet.key}: chart must be 'movements' or left out")
     unknown_chart = set(spec.trend_chart) - {k.key for k in spec.trend_kpis}
     if unknown_chart:
         raise ValueError(f"{where}: trend_chart names KPIs not on the trend sheet: {sorted(unknown_chart)}")

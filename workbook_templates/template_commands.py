@@ -36,5 +36,5 @@ def build(
             console.print(f"[yellow]kept[/] {path} (exists; --force replaces it)")
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        builder.build(name, lang, runtime).save(path)
+        builder.save(builder.build(name, lang, runtime), path)
         console.print(f"wrote {path}")

@@ -3,8 +3,13 @@
 ``kpi fill`` stores every formula's value, computed by the Python functions, as its cached value. Here a
 filled workbook is recalculated by headless Calc through the catalogue bridge, and every formula cell's
 Calc value is compared with the cached value stored in the file (relative error at most 1e-9), so what a
-viewer shows before any recalculation is what a spreadsheet computes. Two workbooks (it is slow): sales
-(dates) and support (date-times in hours).
+viewer shows before any recalculation is what a spreadsheet computes. Four workbooks (it is slow): sales
+(dates), support (date-times in hours, business hours), leadership (the MRR movements waterfall) and
+customer success (the cohort matrices).
+
+A spilled table is stored as Excel saves one: an array formula over the table with every cell's value.
+Calc does not spill dynamic arrays but reads that array formula as a CSE array over the same cells and
+computes each of them; every cell of the table is compared with its cached value.
 """
 
 from __future__ import annotations
@@ -13,15 +18,16 @@ import openpyxl
 import pytest
 
 from addin.libreoffice import calc as recalc
-from workbook_templates import builder
+from workbook_templates import builder, spec
 from workbook_templates.fill import write
+from workbook_templates.fill.spills import array_formula_cells
 
 from .compare import FORBIDDEN, comparable, frames, same
 from .test_bridge import soffice
 
 
 @soffice
-@pytest.mark.parametrize("team", ["sales", "support"])
+@pytest.mark.parametrize("team", ["sales", "support", "leadership", "customer_success"])
 def test_cached_values_are_what_calc_computes(team: str, tmp_path) -> None:  # noqa: ANN001
     path = tmp_path / f"{team}.xlsx"
     write.fill_file(builder.template_path(team), frames(), path)
@@ -35,6 +41,10 @@ def test_cached_values_are_what_calc_computes(team: str, tmp_path) -> None:  # n
         if cell.data_type == "f"
     ]
     assert cells
+    for sheet, coordinate, formula in array_formula_cells(formulas):  # every cell of a spilled table
+        block = formulas[sheet][formula.ref]
+        cells += [(sheet, c.coordinate) for row in block for c in row if c.coordinate != coordinate]
+    assert len(array_formula_cells(formulas)) == len(spec.load(team).table_sheets)
     _, calc = recalc.session().recalculate_with_values(path, tmp_path / "calc")
 
     shown = [f"{s}!{c}: {v}" for s, values in calc.items() for c, v in values.items() if str(v).startswith(FORBIDDEN)]

@@ -56,6 +56,7 @@ from .cached_values import (
     xml_value,
 )
 from .sources import BadRow
+from .spills import spill_arrays
 from .write import (
     DataColumn,
     formula_values,
@@ -744,6 +745,7 @@ def refresh(
     for name, new in new_rows.items():
         _evaluate_formula_columns(evaluator, new, name)
     values = formula_values(evaluator, workbook)
+    spill_arrays(workbook, evaluator, values)  # the waterfall and cohort tables, every cell stored
 
     step("save")
     saved = io.BytesIO()

@@ -48,6 +48,7 @@ from ..messages import messages
 from ..spec import TeamSpec, load
 from .cached_values import DynamicArrays, SheetRows, escape, finish, read_dynamic_arrays
 from .cells import exact_criterion, formula_text, is_formula_like, plain_value, write_formula, write_value
+from .spills import spill_arrays
 from .split import scorecard_people
 
 SKIPPED_SHEET = "Skipped rows"
@@ -407,6 +408,7 @@ def fill_file(
     sheets = {workbook[name].title: table for name, table in tables.items()}
     evaluator = ColumnEvaluator(workbook, {title: table.columns for title, table in sheets.items()})
     values = formula_values(evaluator, workbook)
+    spill_arrays(workbook, evaluator, values)
     saved = io.BytesIO()
     workbook.save(saved)
     report = finish(

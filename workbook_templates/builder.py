@@ -618,6 +618,7 @@ class TemplateBuilder:
             chart.x_axis.title = self.msg["trend.month"]
             chart.x_axis.numFmt = NumFmt(formatCode="yyyy-mm", sourceLinked=False)
             chart.x_axis.delete = chart.y_axis.delete = False
+            chart.x_axis.axPos = "b"
             chart.add_data(Reference(ws, min_col=column, min_row=KPI_HEADER_ROW, max_row=last), titles_from_data=True)
             chart.set_categories(Reference(ws, min_col=1, min_row=FIRST_ROW, max_row=last))
             for series in chart.series:

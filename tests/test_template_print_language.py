@@ -346,3 +346,13 @@ def test_about_explains_in_chinese_that_data_headers_are_table_names(lang):
     text = "\n".join(str(c.value) for c in about["A"] if c.value)
     assert messages(lang)["about.table_names"] in text
     assert ("表名" if lang == "zh-CN" else "表格名稱") in messages(lang)["about.table_names"]
+
+
+def test_a_template_keeps_its_currency_for_the_scorecard_rows():
+    workbook = builder.build("sales", currency="EUR")
+    assert builder.workbook_currency(workbook) == "EUR"
+    fill.fill(workbook, frames())
+    scorecard = workbook["Scorecard"]
+    column = [c.value for c in scorecard[4]].index("Average ACV of won deals") + 1
+    assert {scorecard.cell(r, column).number_format for r in range(5, scorecard.max_row + 1)} == {'"€"#,##0'}
+    assert builder.workbook_currency(builder.build("sales")) is None

@@ -266,9 +266,10 @@ def print_setup(ws: Worksheet, header_rows: str | None, print_area: str | None =
     ws.page_setup.orientation = "landscape"
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.8, header=0.3, footer=0.4)
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.75, header=0.3, footer=0.3)
     ws.print_options.horizontalCentered = True
     ws.oddFooter.center.text = "&A · &P / &N"
+    ws.oddFooter.center.font, ws.oddFooter.center.size = f"{FONT_NAME},Regular", 10
     if header_rows:
         ws.print_title_rows = header_rows
     if print_area:
@@ -340,6 +341,8 @@ class TemplateBuilder:
         self.runtime = runtime
         self.namer = function_namer(runtime)
         self.wb = workbook or Workbook()
+        if currency is None and workbook is not None:
+            currency = workbook_currency(workbook)  # a built template keeps its currency for the fill
         self.currency = currency_format(currency) if currency else None
         self.currency_code = currency.strip().upper() if currency else None
         self.sheet_title = {
@@ -405,7 +408,8 @@ class TemplateBuilder:
     def _about(self, ws: Worksheet) -> None:
         team = self.msg[f"team.{self.spec.team}"]
         self._title(ws, self.msg["about.title"].format(team=team))
-        lines = [line.format(team=team) for line in self.msg["about.lines"]]
+        examples = self.msg["about.list_separator"].join(self.spec.tables[:2])
+        lines = [line.format(team=team, tables=examples) for line in self.msg["about.lines"]]
         lines += ["", self.msg[f"about.runtime_{self.runtime}"], "", self.msg["about.sheets_heading"]]
         guide = [("about", "about.sheet_about"), ("inputs", "about.sheet_inputs"), ("kpis", "about.sheet_kpis")]
         if self.spec.scorecard is not None:
@@ -619,6 +623,7 @@ class TemplateBuilder:
             chart.x_axis.numFmt = NumFmt(formatCode="yyyy-mm", sourceLinked=False)
             chart.x_axis.delete = chart.y_axis.delete = False
             chart.x_axis.axPos = "b"
+            chart.x_axis.tickLblPos = "low"  # month labels below the plot, also when values go negative
             chart.add_data(Reference(ws, min_col=column, min_row=KPI_HEADER_ROW, max_row=last), titles_from_data=True)
             chart.set_categories(Reference(ws, min_col=1, min_row=FIRST_ROW, max_row=last))
             for series in chart.series:
@@ -715,6 +720,11 @@ def _is_money(kpi: Kpi) -> bool:
 
 
 DATA_VALIDATION_ROWS = 1_048_576  # the whole column below the header, so added rows are checked too
+
+
+def workbook_currency(workbook: Workbook) -> str | None:
+    """The ISO 4217 code a template's money is shown in (its ``KpiCurrency`` property), or None."""
+    return next((p.value for p in workbook.custom_doc_props.props if p.name == "KpiCurrency"), None)
 
 
 def print_table(ws: Worksheet, header_row: int = 1) -> None:

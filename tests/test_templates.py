@@ -100,10 +100,10 @@ def test_kpi_rows_are_catalogue_functions_with_the_right_format(team):
     ws = workbook["KPIs"]
     kpis = spec.load(team).kpis
     for row, kpi in enumerate(kpis, start=builder.FIRST_ROW):
-        function = ws.cell(row, 8).value
+        function = ws.cell(row, builder.KPI_COLUMNS.index("function") + 1).value
         assert function in CATALOGUE
         assert ws.cell(row, 3).value == kpi.formula_for()
-        assert ws.cell(row, 3).number_format == udfs.registry.NUMBER_FORMATS[kpi.unit or udfs.get(function).unit]
+        assert ws.cell(row, 3).number_format == kpi.number_format
         assert ws.cell(row, 1).value and ws.cell(row, 7).value
 
 

@@ -6,7 +6,8 @@ Every template has the same layout, following the habits of good financial model
 - **Inputs**: the reporting period, the status band and one target per KPI, styled as inputs (blue on
   yellow) and reached through defined names (``PeriodStart``, ``Target_win_rate``): no number is typed
   into a KPI formula.
-- **KPIs**: metric, leading/lagging, value, target, status (red/amber/green), benchmark, definition.
+- **KPIs**: metric, leading/lagging, value, target, status (red/amber/green), benchmark with its source,
+  a one-sentence definition and the formula in words, and the catalogue function.
 - **Scorecard** (teams with people): one row per person, the same formula per column, narrowed with a
   criteria pair on the person's column.
 - **Trend**: the trend KPIs month by month, with a native Excel chart.
@@ -15,6 +16,14 @@ Every template has the same layout, following the habits of good financial model
 - One sheet per **data table**, each a real Excel Table with data validation on categorical columns,
   and a hidden **Lists** sheet holding the allowed values.
 
+Printing: the About, Inputs, KPI, Scorecard and Trend sheets print landscape, one page wide (as many pages
+tall as needed) with their header row repeated on every page; the KPI sheet prints metric to formula (the
+function column stays on screen). Data sheets print one page wide with their header row repeated, but Excel
+has no "do not print this sheet" setting for a visible sheet: Ctrl+P prints the active sheet, and the
+workbook opens on the KPI sheet. Rows holding wrapped text get heights computed from the text length and
+the column width (CJK characters count double), because neither Excel nor LibreOffice sizes rows that
+openpyxl writes. :func:`apply_currency` shows money in a currency.
+
 ``python -m workbook_templates.builder`` rebuilds every committed template.
 """
 
@@ -22,14 +31,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import sys
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference, Series
-from openpyxl.chart.data_source import StrRef
+from openpyxl.chart.data_source import NumFmt, StrRef
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
 from openpyxl.packaging.custom import StringProperty
@@ -38,6 +49,8 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -48,7 +61,7 @@ from .fill.cached_values import DYNAMIC_ARRAY_METADATA, DynamicArrays, finish
 from .fill.cells import write_formula, write_value
 from .fill.spills import array_formula_cells
 from .messages import LANGUAGES, Messages, messages
-from .spec import InputList, TableSheet, TeamSpec, load, load_all
+from .spec import InputList, Kpi, TableSheet, TeamSpec, load, load_all
 
 BUILT_DIR = Path(__file__).resolve().parent / "built"
 RUNTIMES = ("classic", "lite", "server")
@@ -62,11 +75,13 @@ KPI_HEADER_ROW = 4
 FIRST_ROW = KPI_HEADER_ROW + 1
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-INPUT_FONT = Font(color="0000FF")
+FONT_NAME = "Calibri"  # named on every font: a font without a name is drawn in the reader's default serif
+INPUT_FONT = Font(name=FONT_NAME, color="0000FF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-HEADER_FONT = Font(color="FFFFFF", bold=True)
-TITLE_FONT = Font(size=16, bold=True, color="1F4E78")
-NOTE_FONT = Font(italic=True, color="595959")
+HEADER_FONT = Font(name=FONT_NAME, color="FFFFFF", bold=True)
+TITLE_FONT = Font(name=FONT_NAME, size=16, bold=True, color="1F4E78")
+NOTE_FONT = Font(name=FONT_NAME, italic=True, color="595959")
+WRAP = Alignment(wrap_text=True, vertical="top")
 STATUS_STYLES = {
     "on_track": (PatternFill("solid", fgColor="C6EFCE"), Font(color="006100", bold=True)),
     "watch": (PatternFill("solid", fgColor="FFEB9C"), Font(color="9C5700", bold=True)),
@@ -81,6 +96,191 @@ COLUMN_FORMATS = {
     "integer": "0",
 }
 DATE_FORMAT = "yyyy-mm-dd"
+
+# KPI sheet columns: what a manager reads (printed), then the catalogue function (on screen only).
+KPI_COLUMNS = ("metric", "indicator", "value", "target", "status", "benchmark", "definition", "formula", "function")
+KPI_WIDTHS = (34, 11, 13, 13, 12, 30, 48, 40, 24)
+KPI_PRINTED = KPI_COLUMNS.index("formula") + 1
+SCORECARD_WIDTHS = (24, 15)  # person, then each KPI
+TREND_WIDTHS = (11, 11, 11, 14)  # month, month end, next month (helpers), then each KPI
+CHART_ROWS = 16  # rows per chart on the trend sheet
+CHART_COLUMNS = 9  # default-width columns a chart covers
+ABOUT_WIDTH = 110
+INPUT_WIDTHS = (44, 16, 60)
+
+LINE_HEIGHT = 15.0  # points per line of 11 pt Calibri
+CJK_LINE_HEIGHT = 17.0  # CJK fonts (DengXian, Microsoft JhengHei) are taller
+ROW_PADDING = 3.0
+
+#: Money number formats: the KPI unit "currency" and the data type "money".
+MONEY_FORMATS = {udfs.registry.NUMBER_FORMATS["currency"]: 0, COLUMN_FORMATS["money"]: 2}
+CURRENCY_SYMBOLS = {
+    "USD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "JPY": "¥",
+    "CNY": "¥",
+    "TWD": "NT$",
+    "HKD": "HK$",
+    "SGD": "S$",
+    "AUD": "A$",
+    "CAD": "CA$",
+    "INR": "₹",
+    "KRW": "₩",
+}
+CURRENCY_CODE = re.compile(r"[A-Z]{3}")
+PRINTED_SHEETS = ("about", "inputs", "kpis", "scorecard", "trend")
+
+
+# Advance widths of Calibri (units per 2048 em), so wrapped lines are counted as Excel draws them. A
+# column of width w is 7w + 5 pixels at 11 pt; an em is 14.67 pixels.
+CALIBRI_ADVANCE = dict(
+    zip(
+        "abcdefghijklmnopqrstuvwxyz .,;:'()/-",
+        (
+            981,
+            1076,
+            866,
+            1076,
+            1019,
+            625,
+            964,
+            1076,
+            470,
+            490,
+            931,
+            470,
+            1636,
+            1076,
+            1080,
+            1076,
+            1076,
+            714,
+            801,
+            686,
+            1076,
+            925,
+            1464,
+            887,
+            927,
+            809,
+            463,
+            517,
+            511,
+            548,
+            548,
+            452,
+            621,
+            621,
+            791,
+            627,
+        ),
+        strict=True,
+    )
+)
+DEFAULT_ADVANCE = 1150  # capitals, digits (1038) and symbols
+PIXELS_PER_EM = 14.67
+BOLD_FACTOR = 1.07  # bold text is wider
+WIDE_PIXELS = 15.0  # a CJK character at 11 pt, its full em and a little spacing
+WRAP_TOKEN = re.compile(
+    r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]|[^\s\u2e80-\ua4cf\uff00-\uffef]+\s*|\s+"
+)
+
+
+def text_pixels(text: str) -> float:
+    """Width of ``text`` in pixels at 11 pt Calibri; East Asian wide and full-width characters are a full em."""
+    return sum(
+        WIDE_PIXELS
+        if unicodedata.east_asian_width(char) in "WF"
+        else CALIBRI_ADVANCE.get(char, DEFAULT_ADVANCE) * PIXELS_PER_EM / 2048
+        for char in text
+    )
+
+
+def display_width(text: str) -> float:
+    """Width of ``text`` in Excel column units (the width of the digit 0); CJK characters count about double."""
+    return text_pixels(text) / 7
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines ``text`` takes when wrapped in a column ``width`` units wide: words wrap whole, CJK by character."""
+    usable = max(width, 1.0)  # a column w wide is 7w + 5 pixels, less about 4 pixels of margins
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        lines += 1
+        used = 0.0
+        for token in WRAP_TOKEN.findall(paragraph):
+            size = display_width(token.rstrip())
+            if used and used + size > usable:
+                lines += 1
+                used = 0.0
+            while size > usable:  # a word longer than the column breaks anywhere
+                lines += 1
+                size -= usable
+            used += display_width(token)
+    return lines
+
+
+def row_height(texts_and_widths: Iterable[tuple[Any, float]], font_size: float = 11) -> float:
+    """The row height in points that shows every wrapped text of a row in full."""
+    height = LINE_HEIGHT
+    for text, width in texts_and_widths:
+        if text is None or text == "":
+            continue
+        text = str(text)
+        line = CJK_LINE_HEIGHT if display_width(text) != len(text) else LINE_HEIGHT
+        height = max(height, wrapped_lines(text, width * 11 / font_size) * line * font_size / 11)
+    return round(height + ROW_PADDING, 1)
+
+
+def fit_row_heights(ws: Worksheet, first_row: int, last_row: int, columns: Iterable[int] | None = None) -> None:
+    """Set each row's height so the wrapped text of ``columns`` (default: every column) shows in full."""
+    for row in range(first_row, last_row + 1):
+        cells = [ws.cell(row=row, column=c) for c in columns] if columns else list(ws[row])
+        texts = [
+            (
+                cell.value,
+                (ws.column_dimensions[get_column_letter(cell.column)].width or 8.43)
+                / (BOLD_FACTOR if cell.font.b else 1),
+            )
+            for cell in cells
+            if isinstance(cell.value, str) and cell.data_type != "f"
+        ]
+        size = max((cell.font.sz or 11 for cell in cells if cell.value is not None), default=11)
+        ws.row_dimensions[row].height = row_height(texts, size)
+
+
+def currency_format(currency: str, decimals: int = 0) -> str:
+    """The Excel number format of money in ``currency`` (an ISO 4217 code): ``"€"#,##0`` for EUR."""
+    code = currency.strip().upper()
+    if not CURRENCY_CODE.fullmatch(code):
+        raise ValueError(f"currency {currency!r} is not a three-letter ISO 4217 code such as EUR, USD or CNY")
+    symbol = CURRENCY_SYMBOLS.get(code, f"{code} ")
+    digits = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return f'"{symbol}"{digits}'
+
+
+def column_formats(currency: str | None = None) -> dict[str, str]:
+    """Number formats of the data-sheet column types, money in ``currency`` when given (for the fill)."""
+    formats = dict(COLUMN_FORMATS)
+    if currency:
+        formats["money"] = currency_format(currency, MONEY_FORMATS[COLUMN_FORMATS["money"]])
+    return formats
+
+
+def print_setup(ws: Worksheet, header_rows: str | None, print_area: str | None = None) -> None:
+    """Landscape, one page wide and as many tall as needed, ``header_rows`` ("4:4") repeated on each page."""
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.75, header=0.3, footer=0.3)
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "&A · &P / &N"
+    ws.oddFooter.center.font, ws.oddFooter.center.size = f"{FONT_NAME},Regular", 10
+    if header_rows:
+        ws.print_title_rows = header_rows
+    if print_area:
+        ws.print_area = print_area
 
 
 def _identity(name: str) -> str:
@@ -180,18 +380,44 @@ def set_runtime(workbook: Workbook, runtime: str) -> int:
     else:
         workbook.custom_doc_props.append(StringProperty(name="KpiRuntime", value=runtime))
     return changed
+SEED_CITATION = re.compile(r"\(\s*(?:([^()]*?),\s*)?seed (\d{3})[^()]*\)")
+
+
+def cite_sources(text: str, msg: Messages) -> str:
+    """Seed references as publications: "(RAIN Group, seed 000)" → "(RAIN Group via Trust Enablement …)"."""
+
+    def publication(match: re.Match) -> str:
+        source = msg[f"source.seed_{match.group(2)}"]
+        if match.group(1):
+            return "(" + msg["source.via"].format(origin=match.group(1), source=source) + ")"
+        return f"({source})"
+
+    return SEED_CITATION.sub(publication, text)
 
 
 class TemplateBuilder:
     """Builds one team's workbook in one language for one runtime; :meth:`build` returns it."""
 
-    def __init__(self, spec: TeamSpec, lang: str = "en", runtime: str = "classic", workbook: Workbook | None = None):
-        """``workbook``: an already built template to add to (the fill adds scorecard rows)."""
+    def __init__(
+        self,
+        spec: TeamSpec,
+        lang: str = "en",
+        runtime: str = "classic",
+        workbook: Workbook | None = None,
+        currency: str | None = None,
+    ):
+        """``workbook``: an already built template to add to (the fill adds scorecard rows).
+
+        ``currency``: an ISO 4217 code; money shows in it (default: plain numbers)."""
         self.spec = spec
         self.msg: Messages = messages(lang)
         self.runtime = runtime
         self.namer = function_namer(runtime)
         self.wb = workbook or Workbook()
+        if currency is None and workbook is not None:
+            currency = workbook_currency(workbook)  # a built template keeps its currency for the fill
+        self.currency = currency_format(currency) if currency else None
+        self.currency_code = currency.strip().upper() if currency else None
         self.sheet_title = {
             key: self.msg[f"sheet.{key}"] for key in ("about", "inputs", "kpis", "scorecard", "trend", "lists")
         }
@@ -221,6 +447,8 @@ class TemplateBuilder:
         props.created = props.modified = FIXED_TIMESTAMP
         for name, value in (("KpiTeam", self.spec.team), ("KpiLanguage", self.msg.lang), ("KpiRuntime", self.runtime)):
             self.wb.custom_doc_props.append(StringProperty(name=name, value=value))
+        if self.currency_code:
+            self.apply_currency()
         return self.wb
 
     def formula(self, text: str) -> str:
@@ -231,16 +459,22 @@ class TemplateBuilder:
     def _title(self, ws: Worksheet, text: str, subtitle: str = "") -> None:
         ws["A1"] = text
         ws["A1"].font = TITLE_FONT
+        ws.row_dimensions[1].height = 24
         if subtitle:
             ws["A2"] = subtitle
             ws["A2"].font = NOTE_FONT
 
     def _header(self, ws: Worksheet, row: int, labels: Iterable[str]) -> None:
-        ws.row_dimensions[row].height = 32
+        """The header row; call after the column widths are set (its height fits the wrapped labels)."""
         for column, label in enumerate(labels, start=1):
             cell = ws.cell(row=row, column=column, value=label)
             cell.fill, cell.font = HEADER_FILL, HEADER_FONT
             cell.alignment = Alignment(wrap_text=True, vertical="center")
+        fit_row_heights(ws, row, row)
+
+    def _widths(self, ws: Worksheet, widths: Iterable[float], first: int = 1) -> None:
+        for column, width in enumerate(widths, start=first):
+            ws.column_dimensions[get_column_letter(column)].width = width
 
     def _define(self, name: str, ws: Worksheet, coordinate: str) -> None:
         column, row = coordinate.rstrip("0123456789"), coordinate[len(coordinate.rstrip("0123456789")) :]
@@ -249,7 +483,8 @@ class TemplateBuilder:
     def _about(self, ws: Worksheet) -> None:
         team = self.msg[f"team.{self.spec.team}"]
         self._title(ws, self.msg["about.title"].format(team=team))
-        lines = [line.format(team=team) for line in self.msg["about.lines"]]
+        examples = self.msg["about.list_separator"].join(self.spec.tables[:2])
+        lines = [line.format(team=team, tables=examples) for line in self.msg["about.lines"]]
         lines += ["", self.msg[f"about.runtime_{self.runtime}"], "", self.msg["about.sheets_heading"]]
         guide = [("about", "about.sheet_about"), ("inputs", "about.sheet_inputs"), ("kpis", "about.sheet_kpis")]
         if self.spec.scorecard is not None:
@@ -261,14 +496,19 @@ class TemplateBuilder:
             f"• {self.msg[f'table_sheet.{t.key}.sheet']}: {self.msg[f'table_sheet.{t.key}.subtitle']}"
             for t in self.spec.table_sheets
         ]
-        lines.append(f"• {', '.join(self.spec.tables)}: {self.msg['about.sheet_tables']}")
-        lines += ["", self.msg["about.colours"], "", self.msg["about.generated"].format(team=self.spec.team)]
+        tables = self.msg["about.list_separator"].join(self.spec.tables)
+        lines.append(f"• {tables}: {self.msg['about.sheet_tables']}")
+        lines += ["", self.msg["about.table_names"], "", self.msg["about.colours"], "", self.msg["about.printing"]]
+        lines += ["", self.msg["about.sources"]]
         for row, line in enumerate(lines, start=3):
-            ws.cell(row=row, column=1, value=line)
-        ws.column_dimensions["A"].width = 120
+            ws.cell(row=row, column=1, value=line).alignment = WRAP
+        ws.column_dimensions["A"].width = ABOUT_WIDTH
+        fit_row_heights(ws, 3, 2 + len(lines), [1])
+        print_setup(ws, None, f"A1:A{2 + len(lines)}")
 
     def _inputs(self, ws: Worksheet) -> None:
         self._title(ws, self.msg["inputs.title"], self.msg["inputs.subtitle"])
+        self._widths(ws, INPUT_WIDTHS)
         self._header(
             ws, KPI_HEADER_ROW, [self.msg["inputs.setting"], self.msg["inputs.value"], self.msg["inputs.notes"]]
         )
@@ -288,23 +528,24 @@ class TemplateBuilder:
             rows.append((item.name, self.msg[f"input.{item.name}"], item.value, item.unit or "General", ""))
         for kpi in self.spec.kpis:
             if kpi.target is not None:
-                fmt = kpi.number_format
                 direction = self.msg[f"inputs.better_{kpi.better}"]
                 rows.append(
                     (
                         f"Target_{kpi.key}",
                         self.msg["inputs.target"].format(kpi=self.msg.kpi(kpi.key)),
                         kpi.target,
-                        fmt,
+                        kpi.number_format,
                         direction,
                     )
                 )
         row = FIRST_ROW
         for name, label, value, fmt, note in rows:
-            ws.cell(row=row, column=1, value=label)
+            ws.cell(row=row, column=1, value=label).alignment = WRAP
             cell = ws.cell(row=row, column=2, value=value)
             cell.number_format, cell.fill, cell.font = fmt, INPUT_FILL, INPUT_FONT
-            ws.cell(row=row, column=3, value=note).font = NOTE_FONT
+            cell.alignment = Alignment(vertical="top")
+            note_cell = ws.cell(row=row, column=3, value=note)
+            note_cell.font, note_cell.alignment = NOTE_FONT, WRAP
             self._define(name, ws, f"B{row}")
             row += 1
         # Calculated, not inputs: the day after the period (so date-time rows on its last day count) and
@@ -314,16 +555,39 @@ class TemplateBuilder:
             (c.name, self.msg[f"input.{c.name}"], c.formula, c.unit or "General") for c in self.spec.calculations
         ]
         for name, label, formula, fmt in calculations:
-            ws.cell(row=row, column=1, value=label)
+            ws.cell(row=row, column=1, value=label).alignment = WRAP
             write_formula(ws.cell(row=row, column=2), self.formula(formula))
             ws.cell(row=row, column=2).number_format = fmt
-            ws.cell(row=row, column=3, value=self.msg["inputs.calculated"]).font = NOTE_FONT
+            ws.cell(row=row, column=2).alignment = Alignment(vertical="top")
+            note_cell = ws.cell(row=row, column=3, value=self.msg["inputs.calculated"])
+            note_cell.font, note_cell.alignment = NOTE_FONT, WRAP
             self._define(name, ws, f"B{row}")
             row += 1
         for listed in self.spec.input_lists:
             row = self._input_list(ws, listed, row + 1)
-        for column, width in zip("ABC", (44, 16, 60), strict=True):
-            ws.column_dimensions[column].width = width
+        fit_row_heights(ws, FIRST_ROW, row - 1, [1, 3])
+        ws.freeze_panes = f"A{FIRST_ROW}"
+        print_setup(ws, f"{KPI_HEADER_ROW}:{KPI_HEADER_ROW}", f"A1:C{row - 1}")
+
+    def definition(self, kpi: Kpi) -> str:
+        """One sentence saying what the KPI measures, in the workbook's language."""
+        return self.msg[f"definition.{kpi.key}"]
+
+    def formula_in_words(self, kpi: Kpi) -> str:
+        """The catalogue function's formula in words: the registry's in English, translated otherwise."""
+        function = kpi.function
+        if self.msg.lang == "en":
+            return function.formula
+        return self.msg[f"formula.{function.name}"]
+
+    def benchmark(self, kpi: Kpi) -> str:
+        """The industry benchmark with its source named as a publication, or ""."""
+        benchmark = kpi.benchmark or kpi.function.benchmark
+        if not benchmark:
+            return ""
+        if self.msg.lang != "en":
+            return self.msg[f"benchmark.{kpi.key}"]
+        return cite_sources(benchmark, self.msg)
 
     def _input_list(self, ws: Worksheet, listed: InputList, row: int) -> int:
         """A titled block of inputs named as one range (B), with their labels (A) and a calculated column
@@ -360,45 +624,55 @@ class TemplateBuilder:
         write_formula(ws["B2"], "=PeriodStart")
         write_formula(ws["C2"], "=PeriodEnd")
         ws["B2"].number_format = ws["C2"].number_format = DATE_FORMAT
-        headers = ["metric", "indicator", "value", "target", "status", "benchmark", "definition", "function"]
-        self._header(ws, KPI_HEADER_ROW, [self.msg[f"kpis.{h}"] for h in headers])
+        self._widths(ws, KPI_WIDTHS)
+        self._header(ws, KPI_HEADER_ROW, [self.msg[f"kpis.{h}"] for h in KPI_COLUMNS])
         status = {key: self.msg[f"status.{key}"] for key in STATUS_STYLES}
+        top = Alignment(vertical="top")
         for row, kpi in enumerate(self.spec.kpis, start=FIRST_ROW):
             function = kpi.function
-            ws.cell(row=row, column=1, value=self.msg.kpi(kpi.key))
-            ws.cell(row=row, column=2, value=self.msg[f"indicator.{function.indicator}"])
+            texts = {
+                "metric": self.msg.kpi(kpi.key),
+                "indicator": self.msg[f"indicator.{function.indicator}"],
+                "benchmark": self.benchmark(kpi) or None,
+                "definition": self.definition(kpi),
+                "formula": self.formula_in_words(kpi),
+                "function": function.name,
+            }
+            for key, text in texts.items():
+                ws.cell(row=row, column=KPI_COLUMNS.index(key) + 1, value=text).alignment = WRAP
             value = ws.cell(row=row, column=3)
             write_formula(value, self.formula(kpi.formula_for()))
-            value.number_format = kpi.number_format
+            value.number_format, value.alignment = kpi.number_format, top
             target = ws.cell(row=row, column=4)
+            target.alignment = top
             if kpi.target is not None:
                 write_formula(target, f"=Target_{kpi.key}")
                 target.number_format = value.number_format
             write_formula(ws.cell(row=row, column=5), _status_formula(row, kpi.better, status))
-            benchmark = kpi.benchmark or function.benchmark
-            ws.cell(row=row, column=6, value=self.msg.get(f"benchmark.{kpi.key}", benchmark) if benchmark else None)
-            english = f"{function.summary} {function.formula}" if self.msg.lang == "en" else function.formula
-            definition = self.msg.get(f"definition.{kpi.key}") or english
-            ws.cell(row=row, column=7, value=definition).alignment = Alignment(wrap_text=True, vertical="top")
-            ws.cell(row=row, column=8, value=function.name)
+            ws.cell(row=row, column=5).alignment = top
         last = FIRST_ROW + len(self.spec.kpis) - 1
         for key, (fill, font) in STATUS_STYLES.items():
             ws.conditional_formatting.add(
                 f"E{FIRST_ROW}:E{last}",
                 CellIsRule(operator="equal", formula=[f'"{status[key]}"'], fill=fill, font=font),
             )
-        for column, width in zip("ABCDEFGH", (44, 11, 14, 14, 12, 40, 70, 24), strict=True):
-            ws.column_dimensions[column].width = width
+        fit_row_heights(ws, FIRST_ROW, last)
         ws.freeze_panes = f"B{FIRST_ROW}"
+        printed = get_column_letter(KPI_PRINTED)
+        print_setup(ws, f"{KPI_HEADER_ROW}:{KPI_HEADER_ROW}", f"A1:{printed}{last}")
 
     def _scorecard_header(self, ws: Worksheet) -> None:
         self._title(ws, self.msg["scorecard.title"], self.msg["scorecard.subtitle"])
         kpis = self.spec.scorecard_kpis
+        ws.column_dimensions["A"].width = SCORECARD_WIDTHS[0]
+        self._widths(ws, [SCORECARD_WIDTHS[1]] * len(kpis), first=2)
         self._header(ws, KPI_HEADER_ROW, [self.msg["scorecard.person"], *(self.msg.kpi(k.key) for k in kpis)])
-        ws.column_dimensions["A"].width = 24
-        for column in range(2, len(kpis) + 2):
-            ws.column_dimensions[get_column_letter(column)].width = 16
         ws.freeze_panes = f"B{FIRST_ROW}"
+        self._scorecard_print_area(ws, KPI_HEADER_ROW)
+
+    def _scorecard_print_area(self, ws: Worksheet, last_row: int) -> None:
+        last_column = get_column_letter(len(self.spec.scorecard_kpis) + 1)
+        print_setup(ws, f"{KPI_HEADER_ROW}:{KPI_HEADER_ROW}", f"A1:{last_column}{last_row}")
 
     def fill_scorecard(self, people: list[str]) -> None:
         """One row per person, each KPI narrowed to that person with the spec's criteria pair."""
@@ -408,12 +682,20 @@ class TemplateBuilder:
             for column, kpi in enumerate(self.spec.scorecard_kpis, start=2):
                 cell = ws.cell(row=row, column=column)
                 write_formula(cell, self.formula(kpi.formula_for(by=f"$A{row}")))
-                cell.number_format = kpi.number_format
+                cell.number_format = self._number_format(kpi)
+        self._scorecard_print_area(ws, max(KPI_HEADER_ROW, FIRST_ROW + len(people) - 1))
+
+    def _number_format(self, kpi: Kpi) -> str:
+        if self.currency_code and _is_money(kpi):
+            return currency_format(self.currency_code, MONEY_FORMATS[kpi.number_format])
+        return kpi.number_format
 
     def _trend(self, ws: Worksheet) -> None:
         self._title(ws, self.msg["trend.title"], self.msg["trend.subtitle"])
         kpis = self.spec.trend_kpis
         labels = [self.msg["trend.month"], self.msg["trend.month_end"], self.msg["trend.next_month"]]
+        self._widths(ws, TREND_WIDTHS[:3])
+        self._widths(ws, [TREND_WIDTHS[3]] * len(kpis), first=4)
         self._header(ws, KPI_HEADER_ROW, labels + [self.msg.kpi(k.key) for k in kpis])
         for index in range(TREND_MONTHS):
             row = FIRST_ROW + index
@@ -422,6 +704,7 @@ class TemplateBuilder:
             write_formula(ws.cell(row=row, column=3), f"=B{row}+1")
             for column in (1, 2, 3):
                 ws.cell(row=row, column=column).number_format = DATE_FORMAT
+            ws.cell(row=row, column=1).number_format = "yyyy-mm"
             for column, kpi in enumerate(kpis, start=4):
                 if index == 0:
                     letter = get_column_letter(column)
@@ -433,20 +716,34 @@ class TemplateBuilder:
                 write_formula(cell, self.formula(kpi.formula_for(period=(f"$A{row}", f"$B{row}", f"$C{row}"))))
                 cell.number_format = kpi.number_format
         last = FIRST_ROW + TREND_MONTHS - 1
-        for column in range(1, len(kpis) + 4):
-            ws.column_dimensions[get_column_letter(column)].width = 14 if column > 3 else 12
-        for number, key in enumerate(self.spec.trend_chart or (kpis[0].key,)):
-            column = 4 + [k.key for k in kpis].index(key)
+        # Month end and next month are helpers of the formulas: grouped and hidden (the + above opens them).
+        ws.column_dimensions.group("B", "C", hidden=True, outline_level=1)
+        ws.sheet_properties.outlinePr.summaryRight = False
+        chart_column = len(kpis) + 5
+        keys = self.spec.trend_chart or (kpis[0].key,)
+        for number, key in enumerate(keys):
+            kpi = kpis[[k.key for k in kpis].index(key)]
+            column = 4 + kpis.index(kpi)
             chart = LineChart()
             chart.title = self.msg.kpi(key)
             chart.height, chart.width = 7.5, 16
-            chart.y_axis.title = ""
-            chart.x_axis.number_format = "yyyy-mm"
+            chart.y_axis.title = self.msg[f"unit.{kpi.unit or kpi.function.unit}"]
+            chart.y_axis.numFmt = NumFmt(formatCode=kpi.number_format, sourceLinked=True)
+            chart.x_axis.title = self.msg["trend.month"]
+            chart.x_axis.numFmt = NumFmt(formatCode="yyyy-mm", sourceLinked=False)
+            chart.x_axis.delete = chart.y_axis.delete = False
+            chart.x_axis.axPos = "b"
+            chart.x_axis.tickLblPos = "low"  # month labels below the plot, also when values go negative
             chart.add_data(Reference(ws, min_col=column, min_row=KPI_HEADER_ROW, max_row=last), titles_from_data=True)
             chart.set_categories(Reference(ws, min_col=1, min_row=FIRST_ROW, max_row=last))
+            for series in chart.series:
+                series.smooth = False
             chart.legend = None
-            ws.add_chart(chart, f"{get_column_letter(len(kpis) + 5)}{KPI_HEADER_ROW + number * 16}")
+            ws.add_chart(chart, f"{get_column_letter(chart_column)}{KPI_HEADER_ROW + number * CHART_ROWS}")
         ws.freeze_panes = f"D{FIRST_ROW}"
+        last_row = max(last, KPI_HEADER_ROW + len(keys) * CHART_ROWS)
+        last_column = get_column_letter(chart_column + CHART_COLUMNS)
+        print_setup(ws, f"{KPI_HEADER_ROW}:{KPI_HEADER_ROW}", f"A1:{last_column}{last_row}")
 
     def _table_sheet(self, ws: Worksheet, item: TableSheet) -> None:
         """One catalogue table spilled from the dynamic-array formula at A{TABLE_ROW}: its first row is the
@@ -511,12 +808,13 @@ class TemplateBuilder:
         ws.add_chart(line, f"{get_column_letter(item.columns + 2)}{TABLE_ROW + 20}")
 
     def _data_sheet(self, ws: Worksheet, table: data_model.Table, lists: Worksheet) -> None:
+        formats = column_formats(self.currency_code)
         for column, spec in enumerate(table.columns, start=1):
             ws.cell(row=1, column=column, value=spec.name)
             letter = get_column_letter(column)
             ws.column_dimensions[letter].width = max(12, len(spec.name) + 4)
-            if spec.type in COLUMN_FORMATS:
-                ws.column_dimensions[letter].number_format = COLUMN_FORMATS[spec.type]
+            if spec.type in formats:
+                ws.column_dimensions[letter].number_format = formats[spec.type]
             if spec.allowed:
                 list_column = lists.max_column + 1 if lists.max_row > 1 or lists["A1"].value else 1
                 lists.cell(row=1, column=list_column, value=f"{table.name}.{spec.name}")
@@ -528,19 +826,101 @@ class TemplateBuilder:
                     formula1=f"{quote_sheetname(lists.title)}!${source}$2:${source}${len(spec.allowed) + 1}",
                     allow_blank=not spec.required,
                     showErrorMessage=True,
-                    errorTitle=spec.name,
+                    errorTitle=self.msg["data.invalid_title"],
                     error=self.msg["data.invalid_choice"].format(values=", ".join(spec.allowed)),
                 )
                 validation.add(f"{letter}2:{letter}{DATA_VALIDATION_ROWS}")
                 ws.add_data_validation(validation)
         ws.add_table(_excel_table(table, rows=0))
         ws.freeze_panes = "A2"
+        print_table(ws)
+
+    # ------------------------------------------------------------------------------------------ currency
+
+    def apply_currency(self, currency: str | None = None) -> None:
+        """Show every money cell (KPI values and targets, scorecard, trend, data columns) in the currency."""
+        if currency:
+            self.currency, self.currency_code = currency_format(currency), currency.strip().upper()
+        if not self.currency_code:
+            raise ValueError("no currency given")
+        money = {k.key for k in self.spec.kpis if _is_money(k)}
+        by_key = {k.key: k for k in self.spec.kpis}
+        titles = self.sheet_title
+        if titles["kpis"] in self.wb.sheetnames:
+            ws = self.wb[titles["kpis"]]
+            for row, kpi in enumerate(self.spec.kpis, start=FIRST_ROW):
+                if kpi.key in money:
+                    for column in (3, 4):
+                        ws.cell(row=row, column=column).number_format = self._number_format(kpi)
+        for name in (f"Target_{key}" for key in money):
+            if name in self.wb.defined_names:
+                sheet, coordinate = next(self.wb.defined_names[name].destinations)
+                self.wb[sheet][coordinate.replace("$", "")].number_format = self._number_format(by_key[name[7:]])
+        for title, kpis, first_column, rows in (
+            (titles["scorecard"], self.spec.scorecard_kpis, 2, None),
+            (titles["trend"], self.spec.trend_kpis, 4, TREND_MONTHS),
+        ):
+            if title not in self.wb.sheetnames:
+                continue
+            ws = self.wb[title]
+            last = FIRST_ROW + rows - 1 if rows else ws.max_row
+            for column, kpi in enumerate(kpis, start=first_column):
+                if kpi.key in money:
+                    for row in range(FIRST_ROW, last + 1):
+                        ws.cell(row=row, column=column).number_format = self._number_format(kpi)
+        money_format = column_formats(self.currency_code)["money"]
+        for name in self.spec.tables:
+            if name not in self.wb.sheetnames:
+                continue
+            ws = self.wb[name]
+            headers = [cell.value for cell in ws[1]]
+            for spec in data_model.TABLES[name].columns:
+                if spec.type != "money" or spec.name not in headers:
+                    continue
+                column = headers.index(spec.name) + 1
+                ws.column_dimensions[get_column_letter(column)].number_format = money_format
+                for row in range(2, ws.max_row + 1):
+                    ws.cell(row=row, column=column).number_format = money_format
+        props = self.wb.custom_doc_props
+        for prop in [p for p in props.props if p.name == "KpiCurrency"]:
+            props.props.remove(prop)
+        props.append(StringProperty(name="KpiCurrency", value=self.currency_code))
+
+
+def _is_money(kpi: Kpi) -> bool:
+    return (kpi.unit or kpi.function.unit) == "currency"
 
 
 TABLE_ROW = 4  # the anchor of a table sheet's spilled formula: the function's header row
 MONTH_FORMAT = "yyyy-mm"
 
 DATA_VALIDATION_ROWS = 1_048_576  # the whole column below the header, so added rows are checked too
+
+
+def workbook_currency(workbook: Workbook) -> str | None:
+    """The ISO 4217 code a template's money is shown in (its ``KpiCurrency`` property), or None."""
+    return next((p.value for p in workbook.custom_doc_props.props if p.name == "KpiCurrency"), None)
+
+
+def print_table(ws: Worksheet, header_row: int = 1) -> None:
+    """Print setup of a data sheet (or a report sheet the fill adds): one page wide, header repeated."""
+    print_setup(ws, f"{header_row}:{header_row}")
+
+
+def apply_currency(workbook: Workbook, currency: str) -> Workbook:
+    """Show the money of a built or filled template in ``currency`` (ISO 4217: "EUR", "USD", "CNY").
+
+    KPI values and targets, scorecard and trend columns of money KPIs and the money columns of the data
+    sheets get the currency's number format; the workbook records it as the ``KpiCurrency`` property.
+    Raises ValueError for a code that is not three letters or a workbook that is not a KPI template.
+    """
+    info = {prop.name: prop.value for prop in workbook.custom_doc_props.props}
+    missing = {"KpiTeam", "KpiLanguage", "KpiRuntime"} - set(info)
+    if missing:
+        raise ValueError(f"not a KPI template: the workbook has no {', '.join(sorted(missing))} property")
+    builder = TemplateBuilder(load(info["KpiTeam"]), info["KpiLanguage"], info["KpiRuntime"], workbook)
+    builder.apply_currency(currency)
+    return workbook
 
 
 def _excel_table(table: data_model.Table, rows: int) -> Table:
@@ -560,10 +940,10 @@ def _status_formula(row: int, better: str, status: Mapping[str, str]) -> str:
     return f'=IF(OR({target}="",NOT(ISNUMBER({value}))),"",{verdict})'
 
 
-def build(spec: TeamSpec | str, lang: str = "en", runtime: str = "classic") -> Workbook:
-    """The empty template of a team (data tables with headers only)."""
+def build(spec: TeamSpec | str, lang: str = "en", runtime: str = "classic", currency: str | None = None) -> Workbook:
+    """The empty template of a team (data tables with headers only); money in ``currency`` when given."""
     spec = load(spec) if isinstance(spec, str) else spec
-    return TemplateBuilder(spec, lang, runtime).build()
+    return TemplateBuilder(spec, lang, runtime, currency=currency).build()
 
 
 def save(workbook: Workbook, path: str | Path) -> None:

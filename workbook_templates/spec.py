@@ -43,6 +43,8 @@ TEAM_ORDER = (
 )
 BY_PLACEHOLDER = re.compile(r"\{by:([A-Za-z][A-Za-z0-9]*\[[A-Za-z][A-Za-z0-9]*\])\}")
 PERIOD_NAMES = ("PeriodStart", "PeriodEnd", "PeriodUntil")
+WHOLE_UNIT = "whole"  # a count of things (tickets, leads): shown without decimals
+WHOLE_NUMBER_FORMAT = "#,##0"
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,7 +59,7 @@ class Kpi:
     benchmark: str = ""
     scorecard: bool = False
     trend: bool = False
-    unit: str = ""  # overrides the unit of the formula's catalogue function
+    unit: str = ""  # overrides the unit of the formula's catalogue function; "whole" for counts of things
 
     @cached_property
     def function(self) -> udfs.Metric:
@@ -70,6 +72,8 @@ class Kpi:
     @property
     def number_format(self) -> str:
         """The Excel number format of its value: the spec's unit, else the function's."""
+        if self.unit == WHOLE_UNIT:
+            return WHOLE_NUMBER_FORMAT
         return NUMBER_FORMATS[self.unit or self.function.unit]
 
     def formula_for(self, *, by: str = "", period: tuple[str, str, str] | None = None) -> str:
@@ -214,6 +218,8 @@ def _check(spec: TeamSpec, where: str) -> None:
     for kpi in spec.kpis:
         if not re.fullmatch(r"[a-z][a-z0-9_]*", kpi.key):
             raise ValueError(f"{where}: KPI key {kpi.key!r} must be lower_snake_case")
+        if kpi.unit and kpi.unit != WHOLE_UNIT and kpi.unit not in NUMBER_FORMATS:
+            raise ValueError(f"{where}: {kpi.key}: unknown unit {kpi.unit!r}")
         if kpi.better not in ("higher", "lower"):
             raise ValueError(f"{where}: {kpi.key}: better must be 'higher' or 'lower'")
         if not kpi.formula.startswith("="):

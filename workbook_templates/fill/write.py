@@ -36,7 +36,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.packaging.custom import StringProperty
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
@@ -222,6 +222,7 @@ def apply_marks(workbook: Workbook, spec: TeamSpec, marks: Marks) -> None:
     if marks.no_value or marks.targets:
         header = kpi_sheet.cell(row=FIRST_ROW - 1, column=9, value=msg["fill.note"])
         header.fill, header.font = HEADER_FILL, HEADER_FONT
+        header.alignment = Alignment(wrap_text=True, vertical="center")
     for key, note in marks.no_value.items():
         row = FIRST_ROW + keys.index(key)
         kpi_sheet.cell(row=row, column=3).value = NOT_AVAILABLE

@@ -25,11 +25,13 @@ from openpyxl.formula.tokenizer import Tokenizer
 from typer.testing import CliRunner
 
 import udfs
+from tests.test_templates import workbook_content
 from workbook_templates import builder, sample_data
 from workbook_templates.fill import commands, refresh, write
 from workbook_templates.fill.cached_values import sheet_parts, unescape
 from workbook_templates.formulas import BUILTINS
-from workbook_templates.messages import messages
+from workbook_templates.messages import LANGUAGES, messages
+from workbook_templates.spec import TEAM_ORDER
 
 CATALOGUE = {entry.name for entry in udfs.catalog()}
 STORED_PREFIX = {"classic": "", "lite": "_xldudf_", "server": "_xldudf_KPI_"}
@@ -255,3 +257,14 @@ def deals_csv(directory: Path, rows: int) -> Path:
     folder = directory / f"deals-{rows}"
     sample_data.write_csv(folder, frames={"Deals": frames()["Deals"].head(rows)})
     return folder
+
+
+@pytest.mark.parametrize("runtime", ["lite", "server"])
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_committed_runtime_templates_are_what_the_specs_build(runtime: str, lang: str, tmp_path: Path) -> None:
+    for team in TEAM_ORDER:
+        committed = builder.template_path(team, lang, runtime)
+        assert committed.exists(), f"{committed} is missing: run python -m workbook_templates.builder"
+        rebuilt = tmp_path / committed.name
+        builder.build(team, lang, runtime).save(rebuilt)
+        assert workbook_content(openpyxl.load_workbook(committed)) == workbook_content(openpyxl.load_workbook(rebuilt))

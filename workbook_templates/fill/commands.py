@@ -195,6 +195,9 @@ Excel 2010 formatting extensions) is refused, naming them, unless --force.
     """
     runtime = _runtime(runtime, None)
     period_range = _period(period)
+    if not workbook.exists():  # before reading the data, which may take a while
+        err.print(f"[red]Not refreshed:[/] {workbook}: no such workbook", soft_wrap=True)
+        raise typer.Exit(1)
     loaded = _load(
         [*data, *(more_data or [])], preset, mapping, skip_bad_rows, workbook.with_name(workbook.stem + ".bad-rows.csv")
     )

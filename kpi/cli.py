@@ -11,7 +11,13 @@ import udfs
 from udfs.reference import example_formula, result_grid
 from udfs.registry import TEAMS
 
-app = typer.Typer(help="Go-to-market KPI add-in for Excel: functions, templates and batch fill.", no_args_is_help=True)
+from .options import KpiGroup, team_name
+
+app = typer.Typer(
+    cls=KpiGroup,
+    help="Go-to-market KPI add-in for Excel: functions, templates and batch fill.",
+    no_args_is_help=True,
+)
 console = Console()
 
 
@@ -70,8 +76,9 @@ def _format(value: object, unit: str) -> str:
 
 
 @app.command()
-def functions(team: str = typer.Option("", help="Only this team: " + ", ".join(TEAMS))) -> None:
+def functions(team: str = typer.Option("", metavar="TEAM", help="Only this team: " + ", ".join(TEAMS))) -> None:
     """List the catalogue functions with their signatures."""
+    team = team and team_name(team, allow_all=False, option="--team")
     table = Table()
     for column in ("Function", "Unit", "L/G", "What it computes"):
         table.add_column(column, overflow="fold")

@@ -11,7 +11,7 @@ import udfs
 from udfs.reference import example_formula, result_grid
 from udfs.registry import TEAMS
 
-from .options import KpiGroup, team_name
+from .options import KpiGroup, step, team_name
 
 app = typer.Typer(
     cls=KpiGroup,
@@ -46,17 +46,18 @@ def report() -> None:
     table = Table(title=f"Go-to-market KPIs: {len(udfs.catalog())} functions, worked examples")
     for column in ("Team", "Formula in a cell", "Result", "Source"):
         table.add_column(column, overflow="fold")
-    for entry in udfs.catalog():
-        if entry.example is None:
-            continue
-        try:
-            value = entry.func(*entry.example.args)
-            shown = _format(value, entry.unit)
-        except udfs.KPIError as error:
-            shown = error.code
-        table.add_row(
-            TEAMS[entry.teams[0]], escape(example_formula(entry)), escape(shown), escape(entry.example.source)
-        )
+    with step("Computing the worked examples"):
+        for entry in udfs.catalog():
+            if entry.example is None:
+                continue
+            try:
+                value = entry.func(*entry.example.args)
+                shown = _format(value, entry.unit)
+            except udfs.KPIError as error:
+                shown = error.code
+            table.add_row(
+                TEAMS[entry.teams[0]], escape(example_formula(entry)), escape(shown), escape(entry.example.source)
+            )
     console.print(table)
 
 

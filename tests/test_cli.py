@@ -217,3 +217,10 @@ def test_deprecated_spellings_still_work(tmp_path: Path) -> None:
     assert (tmp_path / "book" / "xlwings.conf").exists()
     assert kpi("sample-data", tmp_path / "data").exit_code == 0
     assert (tmp_path / "data" / "Deals.csv").exists()
+
+
+def test_report_prints_a_step_line() -> None:
+    result = kpi("report")
+    assert result.exit_code == 0, result.output
+    assert "Computing the worked examples:" in result.stderr
+    assert "Computing" not in result.stdout

@@ -24,7 +24,8 @@ def install(
 ) -> None:
     """Make every catalogue function callable from Calc cells (close LibreOffice first)."""
     try:
-        report = bridge.install(profile)
+        with step("Installing the functions into LibreOffice"):
+            report = bridge.install(profile)
     except (FileNotFoundError, RuntimeError) as error:
         failure(str(error))
     console.print(f"Installed {len(report.functions)} functions into {report.basic_module.parent}")

@@ -241,6 +241,6 @@ def test_fill_period_and_language(tmp_path: Path) -> None:
 
 
 def test_sample_data_command(tmp_path: Path) -> None:
-    result = invoke("sample-data", tmp_path)
+    result = invoke("sample-data", "--out", tmp_path)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "Deals.csv").exists() and "Deals" in result.output

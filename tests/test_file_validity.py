@@ -57,8 +57,8 @@ def _kpi(*args: str) -> str:
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
     """The workbooks a manager gets from each command, by case."""
     root = tmp_path_factory.mktemp("outputs")
-    _kpi("demo", str(root / "demo"), "--jobs", "2")
-    _kpi("sample-data", str(root / "data"))
+    _kpi("demo", "--out", str(root / "demo"), "--jobs", "2")
+    _kpi("sample-data", "--out", str(root / "data"))
     _kpi("fill", "sales", "--data", str(root / "data"), "--out", str(root / "zh"), "--lang", "zh-CN")
     _kpi("fill", "sales", "--data", str(root / "data"), "--out", str(root / "split"), "--split", "owner")
     refreshed = root / "refresh" / "sales.xlsx"
@@ -132,7 +132,7 @@ def test_every_stored_number_is_finite(outputs: dict[str, list[Path]]) -> None:
 
 def test_infinite_numbers_in_an_export_are_bad_rows_not_cells(tmp_path: Path) -> None:
     """Text like "inf" or "1e999" in a CRM export would land as a number Excel repairs: it is a bad row instead."""
-    _kpi("sample-data", str(tmp_path / "data"))
+    _kpi("sample-data", "--out", str(tmp_path / "data"))
     deals = tmp_path / "data" / "Deals.csv"
     lines = deals.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")

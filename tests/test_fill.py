@@ -109,7 +109,7 @@ def test_every_formula_cell_has_a_cached_value(filled_dir: Path) -> None:
 
 
 def test_demo_fills_every_team_with_numbers_visible(tmp_path: Path) -> None:
-    result = CliRunner().invoke(commands.app, ["demo", str(tmp_path / "demo"), "--jobs", "2"])
+    result = CliRunner().invoke(commands.app, ["demo", "--out", str(tmp_path / "demo"), "--jobs", "2"])
     assert result.exit_code == 0, result.output
     for team in spec.TEAM_ORDER:
         path = tmp_path / "demo" / f"{team}.xlsx"

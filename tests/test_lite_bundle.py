@@ -92,7 +92,7 @@ def test_lite_command_writes_the_bundle(tmp_path: Path) -> None:
 
     from addin.commands import app
 
-    result = CliRunner().invoke(app, ["lite", "--output", str(tmp_path)])
+    result = CliRunner().invoke(app, ["lite", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "main.py").read_text() == build_main()
     assert "numpy" in (tmp_path / "requirements.txt").read_text().split()

@@ -36,7 +36,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
             pytest.fail("CI must lay out Pyodide (bash tools/setup-runtimes.sh, see .ci/run) and install Node.js")
         pytest.skip("Pyodide runtime not laid out here: run bash tools/setup-runtimes.sh")
     work = tmp_path_factory.mktemp("lite")
-    result = CliRunner().invoke(addin_app, ["lite", "--output", str(work / "bundle")])
+    result = CliRunner().invoke(addin_app, ["lite", "--out", str(work / "bundle")])
     assert result.exit_code == 0, result.output
     out = work / "results.json"
     run = subprocess.run(

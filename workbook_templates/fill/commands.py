@@ -148,10 +148,7 @@ Rows that cannot be read stop the fill and are listed (also in OUT/bad-rows.csv)
 @app.command("refresh")
 def refresh_command(
     workbook: Annotated[
-        Path,
-        typer.Argument(
-            metavar="WORKBOOK", exists=True, dir_okay=False, help="The workbook to refresh (.xlsx, or .xlsm with VBA)."
-        ),
+        Path, typer.Argument(metavar="WORKBOOK", help="The workbook to refresh (.xlsx, or .xlsm with VBA).")
     ],
     data: DataOption,
     more_data: MoreData = None,

@@ -52,6 +52,7 @@ COM_ERRORS = {
 }
 
 
+@pytest.mark.slow
 def test_classic_runtime() -> None:
     """Run this file's classic tests in an interpreter with the pywin32 stand-ins in place."""
     if INNER:

@@ -23,6 +23,8 @@ from typer.testing import CliRunner
 import udfs
 from addin.commands import app as addin_app
 
+pytestmark = pytest.mark.slow  # the bundle in real Pyodide over 100,000 rows
+
 ROOT = Path(__file__).resolve().parents[1]
 PYODIDE = ROOT / ".runtime" / "pyodide"
 ROWS = 100_000

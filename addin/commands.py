@@ -1,8 +1,8 @@
 """``kpi addin ...``: set up each Excel runtime (the lead wires :data:`app` into the ``kpi`` command).
 
 * ``kpi addin install``  classic xlwings on Windows: install the xlwings add-in, point it at ``udfs.excel``
-* ``kpi addin conf DIR`` the same settings as an ``xlwings.conf`` beside a workbook in ``DIR``
-* ``kpi addin lite``     write the xlwings Lite bundle (``main.py`` + ``requirements.txt``)
+* ``kpi addin conf``    the same settings as an ``xlwings.conf`` beside a workbook (``--out`` its folder)
+* ``kpi addin lite``     write the xlwings Lite bundle (``main.py`` + ``requirements.txt``, ``--out`` their folder)
 * ``kpi addin server``   start xlwings Server on localhost (functions ``=KPI.ACV(...)``)
 * ``kpi addin names``    how each function is typed and stored in a workbook, per runtime
 """
@@ -17,6 +17,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from kpi.options import choice, out_folder, out_option, step
 
 from . import classic
 
@@ -41,12 +43,24 @@ LICENSE_HELP = (
 def install(
     interpreter: Interpreter = "",
     pythonpath: PythonPath = None,
-    conf: Annotated[Path | None, typer.Option(help="Config file to update (default: the xlwings user config).")] = None,
-    skip_addin: Annotated[bool, typer.Option(help="Only write the configuration (add-in already installed).")] = False,
-    dry_run: Annotated[bool, typer.Option(help="Show what would be done, change nothing.")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE",
+            dir_okay=False,
+            help="Config file to update (default: the xlwings user config).",
+        ),
+    ] = None,
+    conf: Annotated[Path | None, typer.Option("--conf", hidden=True, dir_okay=False)] = None,
+    skip_addin: Annotated[
+        bool, typer.Option("--skip-addin", help="Only write the configuration (add-in already installed).")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be done, change nothing.")] = False,
 ) -> None:
     """Classic xlwings (Windows): run `xlwings addin install`, then set UDF Modules to udfs.excel."""
-    target = conf or classic.user_conf_path()
+    target = out or conf or classic.user_conf_path()
     settings = classic.conf_settings(interpreter or None, pythonpath)
     if dry_run:
         if not skip_addin:
@@ -76,21 +90,28 @@ def install(
 
 @app.command("conf")
 def conf_file(
-    directory: Annotated[Path, typer.Argument(help="Folder of the workbook.")] = HERE,
+    out: Annotated[Path, out_option("Folder of the workbook (created if missing).")] = HERE,
+    directory: Annotated[Path | None, typer.Argument(hidden=True, metavar="", show_default=False)] = None,
     interpreter: Interpreter = "",
     pythonpath: PythonPath = None,
 ) -> None:
     """Write an xlwings.conf beside a workbook (overrides the user config for workbooks in that folder)."""
-    path = classic.write_conf(directory / "xlwings.conf", classic.conf_settings(interpreter or None, pythonpath))
+    folder = out_folder(directory or out)
+    path = classic.write_conf(folder / "xlwings.conf", classic.conf_settings(interpreter or None, pythonpath))
     console.print(f"Wrote {path}")
 
 
 @app.command()
-def lite(output: Annotated[Path, typer.Option(help="Folder for main.py and requirements.txt.")] = LITE_DIR) -> None:
+def lite(
+    out: Annotated[Path, out_option("Folder for main.py and requirements.txt (created if missing).")] = LITE_DIR,
+    output: Annotated[Path | None, typer.Option("--output", hidden=True)] = None,
+) -> None:
     """xlwings Lite (Windows, macOS, Excel on the web): write the self-contained main.py and requirements.txt."""
     from .lite import write_bundle
 
-    main, reqs = write_bundle(output)
+    folder = out_folder(output or out)
+    with step("Writing the xlwings Lite bundle"):
+        main, reqs = write_bundle(folder)
     console.print(f"Wrote {main} ({main.stat().st_size // 1024} KB) and {reqs}.")
     console.print(
         "In Excel: Home > Add-ins > search 'xlwings Lite' > Add. In the Lite editor, replace main.py with the "
@@ -104,7 +125,9 @@ def server(
     host: Annotated[str, typer.Option(help="Address to listen on (keep localhost unless you deploy).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     license_key: Annotated[str, typer.Option(help="xlwings licence key (default: XLWINGS_LICENSE_KEY).")] = "",
-    noncommercial: Annotated[bool, typer.Option(help="Use the free non-commercial licence key.")] = False,
+    noncommercial: Annotated[
+        bool, typer.Option("--noncommercial", help="Use the free non-commercial licence key.")
+    ] = False,
 ) -> None:
     """xlwings Server: serve the add-in manifest and the KPI.* functions on https://localhost:8000."""
     from .server import PROJECT_DIR, run, ssl_files
@@ -125,12 +148,16 @@ def server(
 
 
 @app.command()
-def names(runtime: Annotated[str, typer.Option(help="Only this runtime: classic, lite or server.")] = "") -> None:
+def names(
+    runtime: Annotated[
+        str, typer.Option(metavar="classic|lite|server", help="Only this runtime (default: all three).")
+    ] = "",
+) -> None:
     """How each function is typed in Excel and stored in a workbook, per runtime."""
     import udfs
     from udfs.excel import NAMESPACE, RUNTIMES, formula_name, typed_name
 
-    shown = [runtime] if runtime else list(RUNTIMES)
+    shown = [choice(runtime, RUNTIMES, "--runtime")] if runtime else list(RUNTIMES)
     table = Table()
     table.add_column("Function")
     for name in shown:

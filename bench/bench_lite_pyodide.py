@@ -60,7 +60,7 @@ def main() -> int:
         sys.exit("needs Node.js and the Pyodide runtime: bash tools/setup-runtimes.sh")
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        kpi = [sys.executable, "-m", "kpi", "addin", "lite", "--output", str(work / "bundle")]
+        kpi = [sys.executable, "-m", "kpi", "addin", "lite", "--out", str(work / "bundle")]
         subprocess.run(kpi, check=True, capture_output=True, cwd=ROOT)
         shipped = run(work, work / "bundle", args.rows, args.default_rows, shim=False)
         shim = run(work, work / "bundle", args.rows, args.default_rows, shim=True)

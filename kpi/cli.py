@@ -11,7 +11,13 @@ import udfs
 from udfs.reference import example_formula, result_grid
 from udfs.registry import TEAMS
 
-app = typer.Typer(help="Go-to-market KPI add-in for Excel: functions, templates and batch fill.", no_args_is_help=True)
+from .options import KpiGroup, step, team_name
+
+app = typer.Typer(
+    cls=KpiGroup,
+    help="Go-to-market KPI add-in for Excel: functions, templates and batch fill.",
+    no_args_is_help=True,
+)
 console = Console()
 
 
@@ -40,17 +46,18 @@ def report() -> None:
     table = Table(title=f"Go-to-market KPIs: {len(udfs.catalog())} functions, worked examples")
     for column in ("Team", "Formula in a cell", "Result", "Source"):
         table.add_column(column, overflow="fold")
-    for entry in udfs.catalog():
-        if entry.example is None:
-            continue
-        try:
-            value = entry.func(*entry.example.args)
-            shown = _format(value, entry.unit)
-        except udfs.KPIError as error:
-            shown = error.code
-        table.add_row(
-            TEAMS[entry.teams[0]], escape(example_formula(entry)), escape(shown), escape(entry.example.source)
-        )
+    with step("Computing the worked examples"):
+        for entry in udfs.catalog():
+            if entry.example is None:
+                continue
+            try:
+                value = entry.func(*entry.example.args)
+                shown = _format(value, entry.unit)
+            except udfs.KPIError as error:
+                shown = error.code
+            table.add_row(
+                TEAMS[entry.teams[0]], escape(example_formula(entry)), escape(shown), escape(entry.example.source)
+            )
     console.print(table)
 
 
@@ -70,8 +77,9 @@ def _format(value: object, unit: str) -> str:
 
 
 @app.command()
-def functions(team: str = typer.Option("", help="Only this team: " + ", ".join(TEAMS))) -> None:
+def functions(team: str = typer.Option("", metavar="TEAM", help="Only this team: " + ", ".join(TEAMS))) -> None:
     """List the catalogue functions with their signatures."""
+    team = team and team_name(team, allow_all=False, option="--team")
     table = Table()
     for column in ("Function", "Unit", "L/G", "What it computes"):
         table.add_column(column, overflow="fold")

@@ -158,6 +158,7 @@ def test_existing_outputs_are_kept_unless_forced(tmp_path: Path) -> None:
     assert other.read_text() == "a person's own file, not a workbook"
 
 
+@pytest.mark.slow
 def test_interrupted_fill_completes_on_the_next_run(tmp_path: Path) -> None:
     data, out = sales_csv(tmp_path / "data"), tmp_path / "out"
     command = [sys.executable, "-m", "workbook_templates.fill.commands", "fill", "sales", "--data", str(data)]
@@ -192,6 +193,7 @@ def test_interrupted_fill_completes_on_the_next_run(tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------------------ commands
 
 
+@pytest.mark.slow
 def test_fill_stops_on_bad_rows_and_names_them(tmp_path: Path) -> None:
     data, out = sales_csv(tmp_path / "data"), tmp_path / "out"
     deals = pd.read_csv(data / "Deals.csv", dtype=str, keep_default_na=False)
@@ -226,6 +228,7 @@ def test_fill_with_the_salesforce_preset(tmp_path: Path) -> None:
     assert "Segment" in result.output  # the defaults used are listed
 
 
+@pytest.mark.slow
 def test_fill_period_and_language(tmp_path: Path) -> None:
     data, out = sales_csv(tmp_path / "data"), tmp_path / "out"
     result = invoke(
@@ -241,6 +244,6 @@ def test_fill_period_and_language(tmp_path: Path) -> None:
 
 
 def test_sample_data_command(tmp_path: Path) -> None:
-    result = invoke("sample-data", tmp_path)
+    result = invoke("sample-data", "--out", tmp_path)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "Deals.csv").exists() and "Deals" in result.output

@@ -52,6 +52,7 @@ COM_ERRORS = {
 }
 
 
+@pytest.mark.slow
 def test_classic_runtime() -> None:
     """Run this file's classic tests in an interpreter with the pywin32 stand-ins in place."""
     if INNER:
@@ -124,7 +125,7 @@ def test_addin_commands(tmp_path: Path) -> None:
     dry = runner.invoke(app, ["install", "--dry-run", "--conf", str(tmp_path / "user.conf")])
     assert dry.exit_code == 0 and "xlwings.cli addin install" in dry.output and "udfs.excel" in dry.output
     assert not (tmp_path / "user.conf").exists()
-    written = runner.invoke(app, ["conf", str(tmp_path)])
+    written = runner.invoke(app, ["conf", "--out", str(tmp_path)])
     assert written.exit_code == 0 and '"UDF MODULES","udfs.excel"' in (tmp_path / "xlwings.conf").read_text()
     names = runner.invoke(app, ["names", "--runtime", "server"])
     assert names.exit_code == 0 and "_xldudf_KPI_ACV" in names.output

@@ -41,6 +41,7 @@ IDS = [m.name for m in CATALOG]
 ERROR_TYPES = {"#DIV/0!": "Div0", "#N/A": "NotAvailable", "#NUM!": "Num", "#NULL!": "Null"}
 
 
+@pytest.mark.slow
 def test_office_js_runtime() -> None:
     """Run this file's Office.js tests in an interpreter where xlwings is bound to Office.js."""
     if INNER:

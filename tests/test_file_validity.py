@@ -57,8 +57,8 @@ def _kpi(*args: str) -> str:
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
     """The workbooks a manager gets from each command, by case."""
     root = tmp_path_factory.mktemp("outputs")
-    _kpi("demo", str(root / "demo"), "--jobs", "2")
-    _kpi("sample-data", str(root / "data"))
+    _kpi("demo", "--out", str(root / "demo"), "--jobs", "2")
+    _kpi("sample-data", "--out", str(root / "data"))
     _kpi("fill", "sales", "--data", str(root / "data"), "--out", str(root / "zh"), "--lang", "zh-CN")
     _kpi("fill", "sales", "--data", str(root / "data"), "--out", str(root / "split"), "--split", "owner")
     refreshed = root / "refresh" / "sales.xlsx"
@@ -79,6 +79,7 @@ def _all(outputs: dict[str, list[Path]]) -> list[Path]:
     return [path for paths in outputs.values() for path in paths]
 
 
+@pytest.mark.slow
 def test_every_output_keeps_its_values_on_open(outputs: dict[str, list[Path]]) -> None:
     for path in _all(outputs):
         with zipfile.ZipFile(path) as package:
@@ -113,12 +114,14 @@ def _zip64_entries(path: Path) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_no_zip64_headers_on_parts_that_do_not_need_them(outputs: dict[str, list[Path]]) -> None:
     for path in _all(outputs):
         assert path.stat().st_size < 2**31
         assert _zip64_entries(path) == [], path
 
 
+@pytest.mark.slow
 def test_every_stored_number_is_finite(outputs: dict[str, list[Path]]) -> None:
     for path in outputs["demo"] + outputs["refresh"]:
         workbook = openpyxl.load_workbook(path, data_only=True, read_only=True)
@@ -132,7 +135,7 @@ def test_every_stored_number_is_finite(outputs: dict[str, list[Path]]) -> None:
 
 def test_infinite_numbers_in_an_export_are_bad_rows_not_cells(tmp_path: Path) -> None:
     """Text like "inf" or "1e999" in a CRM export would land as a number Excel repairs: it is a bad row instead."""
-    _kpi("sample-data", str(tmp_path / "data"))
+    _kpi("sample-data", "--out", str(tmp_path / "data"))
     deals = tmp_path / "data" / "Deals.csv"
     lines = deals.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
@@ -148,6 +151,7 @@ def test_infinite_numbers_in_an_export_are_bad_rows_not_cells(tmp_path: Path) ->
     assert not (tmp_path / "o" / "sales.xlsx").exists()
 
 
+@pytest.mark.slow
 def test_the_ooxml_validator_finds_no_error(outputs: dict[str, list[Path]], tmp_path: Path) -> None:
     _need(VALIDATOR_PYTHON.exists() and (SDK_DIR / "ooxml.runtimeconfig.json").exists(), "the OOXML validator")
     report = tmp_path / "findings.json"
@@ -175,6 +179,7 @@ def test_the_ooxml_validator_finds_no_error(outputs: dict[str, list[Path]], tmp_
     assert run.returncode == 0, run.stdout[-3000:]
 
 
+@pytest.mark.slow
 def test_sheetjs_reads_every_output_with_its_cached_values(outputs: dict[str, list[Path]]) -> None:
     _need(SHEETJS.exists() and shutil.which("node") is not None, "SheetJS (npm xlsx) and Node.js")
     paths = _all(outputs)

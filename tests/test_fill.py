@@ -84,6 +84,7 @@ def filled(team: str, directory: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("team", ["sales", "support", "customer_success"])
 def test_cached_values_equal_the_python_functions(team: str, filled_dir: Path) -> None:
     path = filled(team, filled_dir)
@@ -108,8 +109,9 @@ def test_every_formula_cell_has_a_cached_value(filled_dir: Path) -> None:
         assert '<calcPr calcId="191029"/>' in package.read("xl/workbook.xml").decode()
 
 
+@pytest.mark.slow
 def test_demo_fills_every_team_with_numbers_visible(tmp_path: Path) -> None:
-    result = CliRunner().invoke(commands.app, ["demo", str(tmp_path / "demo"), "--jobs", "2"])
+    result = CliRunner().invoke(commands.app, ["demo", "--out", str(tmp_path / "demo"), "--jobs", "2"])
     assert result.exit_code == 0, result.output
     for team in spec.TEAM_ORDER:
         path = tmp_path / "demo" / f"{team}.xlsx"
@@ -193,6 +195,7 @@ def test_fast_path_writes_what_the_openpyxl_path_writes(tmp_path: Path) -> None:
                 assert same(mine.value, cell.value), f"{ws.title}!{cell.coordinate}: {mine.value!r} != {cell.value!r}"
 
 
+@pytest.mark.slow
 def test_period_and_skipped_rows(tmp_path: Path) -> None:
     from workbook_templates.fill.sources import BadRow
 
@@ -261,6 +264,7 @@ def assert_dynamic_array(path: Path, sheet: str = "KPIs", cell: str = "C5") -> N
     assert workbook[sheet][cell].value is not None
 
 
+@pytest.mark.slow
 def test_dynamic_array_marker_survives_the_fill(tmp_path: Path) -> None:
     template = with_dynamic_array(builder.template_path("sales"), tmp_path / "template.xlsx")
     found = cached_values.read_dynamic_arrays(template)

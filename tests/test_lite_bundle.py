@@ -92,12 +92,13 @@ def test_lite_command_writes_the_bundle(tmp_path: Path) -> None:
 
     from addin.commands import app
 
-    result = CliRunner().invoke(app, ["lite", "--output", str(tmp_path)])
+    result = CliRunner().invoke(app, ["lite", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "main.py").read_text() == build_main()
     assert "numpy" in (tmp_path / "requirements.txt").read_text().split()
 
 
+@pytest.mark.slow
 def test_bundle_runs_in_a_fresh_venv_with_only_its_requirements(tmp_path: Path) -> None:
     bundle, env_dir = tmp_path / "bundle", tmp_path / "venv"
     write_bundle(bundle)
@@ -129,6 +130,7 @@ def test_bundle_runs_in_a_fresh_venv_with_only_its_requirements(tmp_path: Path) 
     assert report["results"]["ACV"] == 120000
 
 
+@pytest.mark.slow
 def test_lite_loading_registers_every_function() -> None:
     """Run the Office.js part in an interpreter bound to xlwings' Office.js runtime, as Lite is."""
     if INNER:

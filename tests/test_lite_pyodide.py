@@ -23,6 +23,8 @@ from typer.testing import CliRunner
 import udfs
 from addin.commands import app as addin_app
 
+pytestmark = pytest.mark.slow  # the bundle in real Pyodide over 100,000 rows
+
 ROOT = Path(__file__).resolve().parents[1]
 PYODIDE = ROOT / ".runtime" / "pyodide"
 ROWS = 100_000
@@ -36,7 +38,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
             pytest.fail("CI must lay out Pyodide (bash tools/setup-runtimes.sh, see .ci/run) and install Node.js")
         pytest.skip("Pyodide runtime not laid out here: run bash tools/setup-runtimes.sh")
     work = tmp_path_factory.mktemp("lite")
-    result = CliRunner().invoke(addin_app, ["lite", "--output", str(work / "bundle")])
+    result = CliRunner().invoke(addin_app, ["lite", "--out", str(work / "bundle")])
     assert result.exit_code == 0, result.output
     out = work / "results.json"
     run = subprocess.run(

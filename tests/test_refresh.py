@@ -65,6 +65,7 @@ def chart_parts(path: Path) -> list[str]:
         return [n for n in package.namelist() if n.startswith("xl/charts/chart")]
 
 
+@pytest.mark.slow
 def test_refresh_keeps_what_a_person_added(tmp_path: Path) -> None:
     path = edited_workbook(tmp_path / "sales.xlsx")
     original = path.read_bytes()

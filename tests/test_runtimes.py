@@ -96,7 +96,7 @@ def test_fill_command_takes_the_runtime(tmp_path: Path, monkeypatch) -> None:  #
     result = runner.invoke(commands.app, ["fill", "sales", "--data", str(data), "--out", str(tmp_path / "b")])
     assert result.exit_code == 0, result.output
     assert any(n.startswith("_xldudf_KPI_") for n in calls(tmp_path / "b" / "sales.xlsx"))
-    wrong = runner.invoke(commands.app, ["demo", str(tmp_path / "c"), "--runtime", "excel"])
+    wrong = runner.invoke(commands.app, ["demo", "--out", str(tmp_path / "c"), "--runtime", "excel"])
     assert wrong.exit_code == 2 and "--runtime must be one of classic, lite, server" in wrong.output
     assert not (tmp_path / "c").exists()
 

@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from kpi.options import choice, out_folder, out_option, step, team_name
+
 from . import builder, spec
 from .messages import LANGUAGES
 
@@ -17,24 +19,30 @@ console = Console()
 
 @app.command()
 def build(
-    team: Annotated[str, typer.Argument(help=f"A team ({', '.join(spec.TEAM_ORDER)}) or 'all'.")] = "all",
-    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("templates"),
-    lang: Annotated[str, typer.Option(help=f"Language: {', '.join(LANGUAGES)}.")] = "en",
+    team: Annotated[str, typer.Argument(metavar="TEAM", help=f"A team ({', '.join(spec.TEAM_ORDER)}) or all.")] = "all",
+    out: Annotated[Path, out_option("Folder for the templates (created if missing).")] = Path("templates"),
+    lang: Annotated[str, typer.Option(metavar="|".join(LANGUAGES), help="Language.")] = "en",
     runtime: Annotated[
-        str, typer.Option(help="classic (=ACV), lite (=ACV) or server (=KPI.ACV): see docs/EXCEL_RUNTIMES.md.")
+        str,
+        typer.Option(
+            metavar="|".join(builder.RUNTIMES),
+            help="classic (=ACV), lite (=ACV) or server (=KPI.ACV): see docs/EXCEL_RUNTIMES.md.",
+        ),
     ] = "classic",
-    force: Annotated[bool, typer.Option(help="Overwrite existing files.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
 ) -> None:
     """Write empty team templates (tables with headers, formulas, inputs, charts) for a runtime and language."""
-    teams = spec.TEAM_ORDER if team == "all" else (team,)
-    unknown = [t for t in teams if t not in spec.TEAM_ORDER]
-    if unknown:
-        raise typer.BadParameter(f"unknown team {unknown[0]!r}; choose from {', '.join(spec.TEAM_ORDER)} or all")
+    key = team_name(team)
+    teams = spec.TEAM_ORDER if key == "all" else (key,)
+    lang = choice(lang, LANGUAGES, "--lang")
+    runtime = choice(runtime, builder.RUNTIMES, "--runtime")
+    out_folder(out)
     for name in teams:
         path = builder.template_path(name, lang, runtime, out)
         if path.exists() and not force:
             console.print(f"[yellow]kept[/] {path} (exists; --force replaces it)")
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        builder.save(builder.build(name, lang, runtime), path)
+        with step(f"Building {name}"):
+            builder.save(builder.build(name, lang, runtime), path)
         console.print(f"wrote {path}")

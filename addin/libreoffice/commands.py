@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from kpi.options import failure, out_folder, out_option, step
+
 from . import bridge
 
 app = typer.Typer(help="Use the KPI functions in LibreOffice Calc.", no_args_is_help=True)
@@ -21,7 +23,11 @@ def install(
     ] = None,
 ) -> None:
     """Make every catalogue function callable from Calc cells (close LibreOffice first)."""
-    report = bridge.install(profile)
+    try:
+        with step("Installing the functions into LibreOffice"):
+            report = bridge.install(profile)
+    except (FileNotFoundError, RuntimeError) as error:
+        failure(str(error))
     console.print(f"Installed {len(report.functions)} functions into {report.basic_module.parent}")
     for name, reason in report.skipped.items():
         console.print(f"  not available in Calc: {name} ({reason})")
@@ -30,11 +36,18 @@ def install(
 
 @app.command()
 def recalc(
-    workbook: Annotated[Path, typer.Argument(help="The .xlsx to recalculate.", exists=True, dir_okay=False)],
-    out: Annotated[Path, typer.Option(help="Folder for the recalculated copy.")] = Path("recalculated"),
+    workbook: Annotated[
+        Path, typer.Argument(metavar="WORKBOOK", help="The .xlsx to recalculate.", exists=True, dir_okay=False)
+    ],
+    out: Annotated[Path, out_option("Folder for the recalculated copy (created if missing).")] = Path("recalculated"),
 ) -> None:
     """Recalculate a workbook in headless LibreOffice with the KPI functions; the original is not touched."""
     from . import calc
 
-    copy = calc.recalculate(workbook, out)
+    out_folder(out)
+    try:
+        with step(f"Recalculating {workbook.name} in LibreOffice"):
+            copy = calc.recalculate(workbook, out)
+    except (calc.LibreOfficeError, ValueError) as error:
+        failure(f"{workbook}: {error}")
     console.print(f"Recalculated copy: {copy}")

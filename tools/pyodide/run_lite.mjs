@@ -3,7 +3,7 @@
 //   node run_lite.mjs WORK --bundle DIR [--jsnull-shim] [--rows 100000,1000000] [--default-rows 100000,1000000]
 //                          [--repeats 3] [--only REGEX] [--out results.json]
 //
-// WORK is the folder setup.sh filled; DIR holds the bundle `kpi addin lite --output DIR` wrote (main.py).
+// WORK is the folder setup.sh filled; DIR holds the bundle `kpi addin lite --out DIR` wrote (main.py).
 // The bundle is executed the way xlwings Lite
 // executes main.py, custom_functions_meta() is read, and custom functions are called through
 // xlwings.server.custom_functions_call with Office.js-shaped payloads built here in JavaScript (a column is

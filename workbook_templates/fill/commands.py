@@ -23,6 +23,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from kpi.options import choice, jobs_option, jobs_or_default, out_folder, out_option, step, team_name, usage_error
+
 from .. import sample_data
 from ..builder import RUNTIMES
 from ..messages import LANGUAGES
@@ -82,11 +84,13 @@ SKIP_HELP = "Leave out rows that cannot be read (listed in the summary and a 'Sk
 
 
 DataOption = Annotated[list[Path], typer.Option("--data", "-d", help=DATA_HELP)]
-MoreData = Annotated[list[Path] | None, typer.Argument(metavar="[PATH]...", help="More data paths (after --data).")]
+MoreData = Annotated[list[Path] | None, typer.Argument(metavar="PATH", help="More data paths (after --data).")]
 PeriodOption = Annotated[tuple[str, str] | None, typer.Option("--period", metavar="START END", help=PERIOD_HELP)]
 PresetOption = Annotated[str | None, typer.Option("--preset", help=PRESET_HELP)]
-MappingOption = Annotated[Path | None, typer.Option("--mapping", help=MAPPING_HELP)]
-LangOption = Annotated[str, typer.Option("--lang", help=f"Workbook language: {'|'.join(LANGUAGES)}.")]
+MappingOption = Annotated[
+    Path | None, typer.Option("--mapping", metavar="FILE", exists=True, dir_okay=False, help=MAPPING_HELP)
+]
+LangOption = Annotated[str, typer.Option("--lang", metavar="|".join(LANGUAGES), help="Workbook language.")]
 SkipOption = Annotated[bool, typer.Option("--skip-bad-rows", help=SKIP_HELP)]
 RUNTIME_HELP = (
     "The Excel add-in the workbook is for: classic (xlwings with VBA, Windows), lite (xlwings Lite) or server "
@@ -94,16 +98,22 @@ RUNTIME_HELP = (
     "Default: $KPI_RUNTIME, else classic (refresh: the workbook's own)."
 )
 RuntimeOption = Annotated[str | None, typer.Option("--runtime", metavar="classic|lite|server", help=RUNTIME_HELP)]
+JobsOption = Annotated[int | None, jobs_option()]
+OldOutArgument = Annotated[Path | None, typer.Argument(hidden=True, metavar="", show_default=False)]
 
 
 @app.command("sample-data")
 @one_line_errors
 def sample_data_command(
-    directory: Annotated[Path, typer.Argument(help="Folder to write <Table>.csv files into (created if missing).")],
+    out: Annotated[Path, out_option("Folder to write <Table>.csv files into (created if missing).")] = Path(
+        "sample-data"
+    ),
+    directory: OldOutArgument = None,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data.")] = 2024,
 ) -> None:
     """Write the bundled sample dataset (a B2B SaaS company, 2024-2025) as one CSV file per table."""
-    with console.status("Generating the sample data..."):
+    directory = out_folder(directory or out)
+    with step("Generating the sample data"):
         paths = sample_data.write_csv(directory, seed)
     table = Table(title=f"Sample data in {directory}")
     table.add_column("Table")
@@ -118,17 +128,19 @@ def sample_data_command(
 @app.command()
 @one_line_errors
 def fill(
-    team: Annotated[str, typer.Argument(help=f"A team ({', '.join(TEAM_ORDER)}) or all.")],
+    team: Annotated[str, typer.Argument(metavar="TEAM", help=f"A team ({', '.join(TEAM_ORDER)}) or all.")],
     data: DataOption,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the workbooks (created if missing).")],
+    out: Annotated[Path, out_option("Folder for the workbooks (created if missing).")],
     more_data: MoreData = None,
-    split: Annotated[str | None, typer.Option("--split", help="One workbook per value: owner|team|region.")] = None,
+    split: Annotated[
+        str | None, typer.Option("--split", metavar="owner|team|region", help="One workbook per value.")
+    ] = None,
     period: PeriodOption = None,
     preset: PresetOption = None,
     mapping: MappingOption = None,
     lang: LangOption = "en",
     runtime: RuntimeOption = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes to spread the workbooks over.")] = 1,
+    jobs: JobsOption = None,
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite workbooks that exist, even those filled from other inputs.")
     ] = False,
@@ -142,12 +154,11 @@ template, split: a run that was interrupted completes what is missing); one fill
 refused, naming the difference, unless --force. \
 Rows that cannot be read stop the fill and are listed (also in OUT/bad-rows.csv) unless --skip-bad-rows.
     """
-    teams = _checked(lambda: batch.teams_for(team))
-    if split is not None and split not in SPLITS:
-        _usage(f"--split must be one of {', '.join(SPLITS)}")
-    if lang not in LANGUAGES:
-        _usage(f"--lang must be one of {', '.join(LANGUAGES)}")
+    teams = _checked(lambda: batch.teams_for(team_name(team)))
+    split = split if split is None else choice(split, SPLITS, "--split")
+    lang = choice(lang, LANGUAGES, "--lang")
     runtime = _runtime(runtime, "classic")
+    out_folder(out)
     period_range = _period(period)
     loaded = _load([*data, *(more_data or [])], preset, mapping, skip_bad_rows, out / "bad-rows.csv")
     try:
@@ -166,7 +177,7 @@ Rows that cannot be read stop the fill and are listed (also in OUT/bad-rows.csv)
     except (LimitError, PeopleError) as error:
         err.print(f"[red]Error:[/] {error}", soft_wrap=True)
         raise typer.Exit(1) from None
-    results = _run(jobs_list, jobs, force)
+    results = _run(jobs_list, jobs_or_default(jobs), force)
     _summary(results, loaded.notes, loaded.skipped)
     _coverage(jobs_list)
     _exit(results)
@@ -175,7 +186,9 @@ Rows that cannot be read stop the fill and are listed (also in OUT/bad-rows.csv)
 @app.command("refresh")
 @one_line_errors
 def refresh_command(
-    workbook: Annotated[Path, typer.Argument(help="The workbook to refresh (.xlsx, or .xlsm with VBA).")],
+    workbook: Annotated[
+        Path, typer.Argument(metavar="WORKBOOK", help="The workbook to refresh (.xlsx, or .xlsm with VBA).")
+    ],
     data: DataOption,
     more_data: MoreData = None,
     period: PeriodOption = None,
@@ -256,20 +269,21 @@ Excel 2010 formatting extensions) is refused, naming them, unless --force.
 @app.command()
 @one_line_errors
 def demo(
-    out: Annotated[Path, typer.Argument(help="Folder for the workbooks.")] = Path("kpi-demo"),
+    out: Annotated[Path, out_option("Folder for the workbooks (created if missing).")] = Path("kpi-demo"),
+    old_out: OldOutArgument = None,
     lang: LangOption = "en",
     runtime: RuntimeOption = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Processes to use; 0: one per CPU.")] = 0,
+    jobs: JobsOption = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite workbooks that already exist.")] = False,
 ) -> None:
     """Fill every team's workbook from the bundled sample data: OUT/<team>.xlsx, numbers visible on open."""
-    if lang not in LANGUAGES:
-        _usage(f"--lang must be one of {', '.join(LANGUAGES)}")
+    lang = choice(lang, LANGUAGES, "--lang")
     runtime = _runtime(runtime, "classic")
-    with console.status("Generating the sample data..."):
+    out = out_folder(old_out or out)
+    with step("Generating the sample data"):
         frames = sample_data.generate()
     jobs_list = batch.plan(list(TEAM_ORDER), frames, out, lang=lang, runtime=runtime)
-    results = _run(jobs_list, jobs or batch.default_processes(), force)
+    results = _run(jobs_list, jobs_or_default(jobs), force)
     _summary(results, [], [])
     written = [r for r in results if r.status in ("written", "kept")]
     if written:
@@ -297,8 +311,7 @@ class _Steps:
 
 
 def _usage(message: str) -> None:
-    err.print(f"[red]Error:[/] {message}")
-    raise typer.Exit(2)
+    usage_error(message)
 
 
 def _runtime(runtime: str | None, default: str | None) -> str | None:

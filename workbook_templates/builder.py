@@ -928,31 +928,36 @@ def workbook_currency(workbook: Workbook) -> str | None:
 
 CHART_CM_PER_COLUMN = 1.69  # a default-width column (64 pixels at 96 dpi)
 CHART_CM_PER_ROW = 0.53  # a default-height row (15 points)
+EMU_PER_CM = 360_000
+
+
+def _chart_extent(chart: Any) -> tuple[int, int]:
+    """Last row and column (1-based) a chart covers, before or after the workbook is saved."""
+    if isinstance(chart.anchor, str):  # placed by the builder: its top-left cell and its size in cm
+        row, column = coordinate_to_tuple(chart.anchor)
+        return (
+            row - 1 + math.ceil(chart.height / CHART_CM_PER_ROW),
+            column - 1 + math.ceil(chart.width / CHART_CM_PER_COLUMN),
+        )
+    anchor = chart.anchor  # read from a file: a two-cell anchor, or a top-left cell and a size in EMU
+    if getattr(anchor, "to", None) is not None:
+        return anchor.to.row + 1, anchor.to.col + 1
+    height, width = (anchor.ext.height / EMU_PER_CM, anchor.ext.width / EMU_PER_CM) if anchor.ext else (7.5, 15)
+    return (
+        anchor._from.row + math.ceil(height / CHART_CM_PER_ROW),
+        anchor._from.col + math.ceil(width / CHART_CM_PER_COLUMN),
+    )
 
 
 def table_sheet_print_columns(ws: Worksheet, table_columns: int) -> int:
     """Columns a table sheet prints: its table and the charts beside it."""
-    last = table_columns
-    for chart in ws._charts:
-        row, column = _chart_corner(chart)
-        last = max(last, column - 1 + math.ceil(chart.width / CHART_CM_PER_COLUMN))
-    return last
-
-
-def _chart_corner(chart: Any) -> tuple[int, int]:
-    """Row and column (1-based) of a chart's top-left cell, before or after the workbook is saved."""
-    if isinstance(chart.anchor, str):
-        return coordinate_to_tuple(chart.anchor)
-    return chart.anchor._from.row + 1, chart.anchor._from.col + 1
+    return max([table_columns, *(_chart_extent(chart)[1] for chart in ws._charts)])
 
 
 def set_table_sheet_print_area(ws: Worksheet, table_last_row: int, table_columns: int) -> None:
     """Print a table sheet from its title to the last row of its table or of its charts, whichever is lower
     (the fill calls this again once the table has spilled to its real size)."""
-    last_row = table_last_row
-    for chart in ws._charts:
-        row, column = _chart_corner(chart)
-        last_row = max(last_row, row - 1 + math.ceil(chart.height / CHART_CM_PER_ROW))
+    last_row = max([table_last_row, *(_chart_extent(chart)[0] for chart in ws._charts)])
     ws.print_area = f"A1:{get_column_letter(table_sheet_print_columns(ws, table_columns))}{last_row}"
 
 

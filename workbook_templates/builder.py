@@ -799,11 +799,13 @@ class TemplateBuilder:
         bars.type, bars.grouping = "col", "clustered"
         bars.title = self.msg[f"{prefix}.chart_movements"]
         bars.height, bars.width = 9, 22
+        # the series names: the function's header, or its translation above it in Chinese
+        names_row = TABLE_ROW - 1 if self.msg.get(f"{prefix}.columns") else TABLE_ROW
         # from the second month: the first month's New is the whole MRR already paying when the data starts
         for column in range(3, 8):
             values = Reference(ws, min_col=column, min_row=TABLE_ROW + 2, max_row=last_row)
             series = Series(values, title_from_data=False)
-            header = f"{quote_sheetname(ws.title)}!${get_column_letter(column)}${TABLE_ROW}"
+            header = f"{quote_sheetname(ws.title)}!${get_column_letter(column)}${names_row}"
             series.tx = SeriesLabel(strRef=StrRef(header))
             bars.series.append(series)
         bars.set_categories(Reference(ws, min_col=1, min_row=TABLE_ROW + 2, max_row=last_row))

@@ -18,7 +18,8 @@ Every template has the same layout, following the habits of good financial model
 
 Printing: the About, Inputs, KPI, Scorecard and Trend sheets print landscape, one page wide (as many pages
 tall as needed) with their header row repeated on every page; the KPI sheet prints metric to formula (the
-function column stays on screen). Data sheets print one page wide with their header row repeated, but Excel
+function column stays on screen). Table sheets print the same way, their table and charts (the fill narrows the
+print area to the table it spilled). Data sheets print one page wide with their header row repeated, but Excel
 has no "do not print this sheet" setting for a visible sheet: Ctrl+P prints the active sheet, and the
 workbook opens on the KPI sheet. Rows holding wrapped text get heights computed from the text length and
 the column width (CJK characters count double), because neither Excel nor LibreOffice sizes rows that

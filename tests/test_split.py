@@ -149,7 +149,7 @@ def kpi_rows(path: Path, team: str) -> dict[str, dict[str, Any]]:
             "value": ws.cell(row=row, column=3).value,
             "target": ws.cell(row=row, column=4).value,
             "status": ws.cell(row=row, column=5).value,
-            "note": ws.cell(row=row, column=9).value,
+            "note": ws.cell(row=row, column=builder.KPI_NOTE_COLUMN).value,
         }
     return rows
 

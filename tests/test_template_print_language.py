@@ -22,7 +22,8 @@ import pytest
 from openpyxl.chart.text import RichText
 
 import udfs
-from workbook_templates import builder, data_model, fill, sample_data, spec
+from workbook_templates import builder, data_model, sample_data, spec
+from workbook_templates.fill import write as fill
 from workbook_templates.messages import LANGUAGES, messages
 
 TEAMS = spec.TEAM_ORDER
@@ -42,7 +43,11 @@ def frames():
 
 
 def manager_sheets(workbook: openpyxl.Workbook, lang: str):
-    titles = {messages(lang)[f"sheet.{key}"] for key in MANAGER_KEYS}
+    """The sheets a manager reads and prints: the five standard ones and the team's table sheets."""
+    team = {p.name: p.value for p in workbook.custom_doc_props.props}["KpiTeam"]
+    titles = {messages(lang)[f"sheet.{key}"] for key in MANAGER_KEYS} | {
+        messages(lang)[f"table_sheet.{item.key}.sheet"] for item in spec.load(team).table_sheets
+    }
     return [ws for ws in workbook.worksheets if ws.title in titles]
 
 
@@ -237,7 +242,9 @@ def test_trend_charts_are_straight_lines_with_unit_titles(team, lang, tmp_path):
     with zipfile.ZipFile(path) as package:
         charts = [package.read(n).decode() for n in package.namelist() if n.startswith("xl/charts/chart")]
     assert charts
-    for xml in charts:
+    lines = [xml for xml in charts if re.search(r"<(?:c:)?lineChart>", xml)]
+    assert lines
+    for xml in lines:  # every line chart: trend charts and the ending MRR of the movements sheet
         series = len(re.findall(r"<(?:c:)?ser>", xml))
         straight = len(re.findall(r'<(?:c:)?smooth val="0"\s*/>', xml))
         assert series and straight == series and not re.search(r'smooth val="(1|true)"', xml)
@@ -310,14 +317,16 @@ LISTED_VALUES = {word for t in data_model.TABLES.values() for c in t.columns for
 FUNCTION_NAMES = {entry.name for entry in udfs.catalog()}
 ACRONYMS = {  # industry abbreviations used as such in Chinese sales writing (see the seed articles)
     "KPI", "CRM", "MRR", "SDR", "BDR", "AE", "SQL", "MQL", "QBR", "CAC", "OTE", "ARPA", "ACV", "TCV", "NRR", "GRR",
-    "NPS", "LTV", "CLV", "CTR", "CSAT", "CES", "B2B", "ROI", "F9",
+    "NPS", "LTV", "CLV", "CTR", "CSAT", "CES", "B2B", "ROI", "F9", "ARR", "SaaS",
 }  # fmt: skip
 PROPER_NOUNS = {  # products and publishers
     "Excel", "Windows", "macOS", "Python", "xlwings", "Lite", "Server",
     "Trust", "Enablement", "RAIN", "Group", "Xactly", "Zippia", "Similarweb", "Intercom", "Salesforce",
+    "ChartMogul", "Social", "Capital", "Craft", "Ventures", "Brad", "Feld", "Thoughts",
 }  # fmt: skip
+EXCEL_ERRORS = {"NUM"}  # "#NUM!", as Chinese Excel shows it too
 COLUMN_LETTERS = {"A"}  # "按 A 列中的人员筛选": the person column of the scorecard
-ALLOWED_LATIN = COLUMN_LETTERS | TABLE_WORDS | LISTED_VALUES | FUNCTION_NAMES | ACRONYMS | PROPER_NOUNS
+ALLOWED_LATIN = COLUMN_LETTERS | EXCEL_ERRORS | TABLE_WORDS | LISTED_VALUES | FUNCTION_NAMES | ACRONYMS | PROPER_NOUNS
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z]+)?")
 
 

@@ -18,7 +18,8 @@ Every template has the same layout, following the habits of good financial model
 
 Printing: the About, Inputs, KPI, Scorecard and Trend sheets print landscape, one page wide (as many pages
 tall as needed) with their header row repeated on every page; the KPI sheet prints metric to formula (the
-function column stays on screen). Data sheets print one page wide with their header row repeated, but Excel
+function column stays on screen). Table sheets print the same way, their table and charts (the fill narrows the
+print area to the table it spilled). Data sheets print one page wide with their header row repeated, but Excel
 has no "do not print this sheet" setting for a visible sheet: Ctrl+P prints the active sheet, and the
 workbook opens on the KPI sheet. Rows holding wrapped text get heights computed from the text length and
 the column width (CJK characters count double), because neither Excel nor LibreOffice sizes rows that
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import sys
 import unicodedata
@@ -45,7 +47,7 @@ from openpyxl.chart.series import SeriesLabel
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import coordinate_to_tuple, get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
@@ -101,6 +103,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 KPI_COLUMNS = ("metric", "indicator", "value", "target", "status", "benchmark", "definition", "formula", "function")
 KPI_WIDTHS = (34, 11, 13, 13, 12, 30, 48, 40, 24)
 KPI_PRINTED = KPI_COLUMNS.index("formula") + 1
+KPI_NOTE_COLUMN = len(KPI_COLUMNS) + 1  # the fill's note on a KPI without a value or with its own target
 SCORECARD_WIDTHS = (24, 15)  # person, then each KPI
 TREND_WIDTHS = (11, 11, 11, 14)  # month, month end, next month (helpers), then each KPI
 CHART_ROWS = 16  # rows per chart on the trend sheet
@@ -668,9 +671,9 @@ class TemplateBuilder:
         self._widths(ws, [SCORECARD_WIDTHS[1]] * len(kpis), first=2)
         self._header(ws, KPI_HEADER_ROW, [self.msg["scorecard.person"], *(self.msg.kpi(k.key) for k in kpis)])
         ws.freeze_panes = f"B{FIRST_ROW}"
-        self._scorecard_print_area(ws, KPI_HEADER_ROW)
+        self.set_scorecard_print_area(ws, KPI_HEADER_ROW)
 
-    def _scorecard_print_area(self, ws: Worksheet, last_row: int) -> None:
+    def set_scorecard_print_area(self, ws: Worksheet, last_row: int) -> None:
         last_column = get_column_letter(len(self.spec.scorecard_kpis) + 1)
         print_setup(ws, f"{KPI_HEADER_ROW}:{KPI_HEADER_ROW}", f"A1:{last_column}{last_row}")
 
@@ -682,10 +685,10 @@ class TemplateBuilder:
             for column, kpi in enumerate(self.spec.scorecard_kpis, start=2):
                 cell = ws.cell(row=row, column=column)
                 write_formula(cell, self.formula(kpi.formula_for(by=f"$A{row}")))
-                cell.number_format = self._number_format(kpi)
-        self._scorecard_print_area(ws, max(KPI_HEADER_ROW, FIRST_ROW + len(people) - 1))
+                cell.number_format = self.number_format(kpi)
+        self.set_scorecard_print_area(ws, max(KPI_HEADER_ROW, FIRST_ROW + len(people) - 1))
 
-    def _number_format(self, kpi: Kpi) -> str:
+    def number_format(self, kpi: Kpi) -> str:
         if self.currency_code and _is_money(kpi):
             return currency_format(self.currency_code, MONEY_FORMATS[kpi.number_format])
         return kpi.number_format
@@ -777,6 +780,16 @@ class TemplateBuilder:
         if item.chart == "movements":
             self._movements_charts(ws, item, last_row)
         ws.freeze_panes = f"B{TABLE_ROW + 1}"
+        # The subtitle wraps over the printed width, so it neither runs off the page nor widens it.
+        printed_columns = table_sheet_print_columns(ws, item.columns)
+        subtitle = ws["A2"]
+        subtitle.alignment = WRAP
+        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=printed_columns)
+        width = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, printed_columns + 1))
+        ws.row_dimensions[2].height = row_height([(subtitle.value, width)])
+        header_rows = f"{TABLE_ROW - 1 if labels else TABLE_ROW}:{TABLE_ROW}"
+        print_setup(ws, header_rows)
+        set_table_sheet_print_area(ws, last_row, item.columns)
 
     def _movements_charts(self, ws: Worksheet, item: TableSheet, last_row: int) -> None:
         """The waterfall's movements as columns per month, and the ending MRR as a line; the fill narrows
@@ -787,15 +800,17 @@ class TemplateBuilder:
         bars.type, bars.grouping = "col", "clustered"
         bars.title = self.msg[f"{prefix}.chart_movements"]
         bars.height, bars.width = 9, 22
+        # the series names: the function's header, or its translation above it in Chinese
+        names_row = TABLE_ROW - 1 if self.msg.get(f"{prefix}.columns") else TABLE_ROW
         # from the second month: the first month's New is the whole MRR already paying when the data starts
         for column in range(3, 8):
             values = Reference(ws, min_col=column, min_row=TABLE_ROW + 2, max_row=last_row)
             series = Series(values, title_from_data=False)
-            header = f"{quote_sheetname(ws.title)}!${get_column_letter(column)}${TABLE_ROW}"
+            header = f"{quote_sheetname(ws.title)}!${get_column_letter(column)}${names_row}"
             series.tx = SeriesLabel(strRef=StrRef(header))
             bars.series.append(series)
         bars.set_categories(Reference(ws, min_col=1, min_row=TABLE_ROW + 2, max_row=last_row))
-        bars.x_axis.number_format = MONTH_FORMAT
+        self._month_axes(bars)
         bars.legend.position = "b"
         ws.add_chart(bars, f"{get_column_letter(item.columns + 2)}{TABLE_ROW}")
         line = LineChart()
@@ -803,9 +818,21 @@ class TemplateBuilder:
         line.height, line.width = 7.5, 22
         line.add_data(Reference(ws, min_col=8, min_row=TABLE_ROW, max_row=last_row), titles_from_data=True)
         line.set_categories(months)
-        line.x_axis.number_format = MONTH_FORMAT
+        self._month_axes(line)
+        for series in line.series:
+            series.smooth = False
         line.legend = None
         ws.add_chart(line, f"{get_column_letter(item.columns + 2)}{TABLE_ROW + 20}")
+
+    def _month_axes(self, chart: BarChart | LineChart) -> None:
+        """Months along the bottom, money up the side, both titled in the workbook's language."""
+        chart.x_axis.title = self.msg["trend.month"]
+        chart.x_axis.number_format = MONTH_FORMAT
+        chart.y_axis.title = self.msg["unit.currency"]
+        chart.y_axis.numFmt = NumFmt(formatCode=self.currency or "#,##0", sourceLinked=False)
+        chart.x_axis.delete = chart.y_axis.delete = False
+        chart.x_axis.axPos = "b"
+        chart.x_axis.tickLblPos = "low"  # month labels below the plot, also when movements go negative
 
     def _data_sheet(self, ws: Worksheet, table: data_model.Table, lists: Worksheet) -> None:
         formats = column_formats(self.currency_code)
@@ -851,11 +878,11 @@ class TemplateBuilder:
             for row, kpi in enumerate(self.spec.kpis, start=FIRST_ROW):
                 if kpi.key in money:
                     for column in (3, 4):
-                        ws.cell(row=row, column=column).number_format = self._number_format(kpi)
+                        ws.cell(row=row, column=column).number_format = self.number_format(kpi)
         for name in (f"Target_{key}" for key in money):
             if name in self.wb.defined_names:
                 sheet, coordinate = next(self.wb.defined_names[name].destinations)
-                self.wb[sheet][coordinate.replace("$", "")].number_format = self._number_format(by_key[name[7:]])
+                self.wb[sheet][coordinate.replace("$", "")].number_format = self.number_format(by_key[name[7:]])
         for title, kpis, first_column, rows in (
             (titles["scorecard"], self.spec.scorecard_kpis, 2, None),
             (titles["trend"], self.spec.trend_kpis, 4, TREND_MONTHS),
@@ -867,7 +894,7 @@ class TemplateBuilder:
             for column, kpi in enumerate(kpis, start=first_column):
                 if kpi.key in money:
                     for row in range(FIRST_ROW, last + 1):
-                        ws.cell(row=row, column=column).number_format = self._number_format(kpi)
+                        ws.cell(row=row, column=column).number_format = self.number_format(kpi)
         money_format = column_formats(self.currency_code)["money"]
         for name in self.spec.tables:
             if name not in self.wb.sheetnames:
@@ -900,6 +927,41 @@ DATA_VALIDATION_ROWS = 1_048_576  # the whole column below the header, so added 
 def workbook_currency(workbook: Workbook) -> str | None:
     """The ISO 4217 code a template's money is shown in (its ``KpiCurrency`` property), or None."""
     return next((p.value for p in workbook.custom_doc_props.props if p.name == "KpiCurrency"), None)
+
+
+CHART_CM_PER_COLUMN = 1.69  # a default-width column (64 pixels at 96 dpi)
+CHART_CM_PER_ROW = 0.53  # a default-height row (15 points)
+EMU_PER_CM = 360_000
+
+
+def _chart_extent(chart: Any) -> tuple[int, int]:
+    """Last row and column (1-based) a chart covers, before or after the workbook is saved."""
+    if isinstance(chart.anchor, str):  # placed by the builder: its top-left cell and its size in cm
+        row, column = coordinate_to_tuple(chart.anchor)
+        return (
+            row - 1 + math.ceil(chart.height / CHART_CM_PER_ROW),
+            column - 1 + math.ceil(chart.width / CHART_CM_PER_COLUMN),
+        )
+    anchor = chart.anchor  # read from a file: a two-cell anchor, or a top-left cell and a size in EMU
+    if getattr(anchor, "to", None) is not None:
+        return anchor.to.row + 1, anchor.to.col + 1
+    height, width = (anchor.ext.height / EMU_PER_CM, anchor.ext.width / EMU_PER_CM) if anchor.ext else (7.5, 15)
+    return (
+        anchor._from.row + math.ceil(height / CHART_CM_PER_ROW),
+        anchor._from.col + math.ceil(width / CHART_CM_PER_COLUMN),
+    )
+
+
+def table_sheet_print_columns(ws: Worksheet, table_columns: int) -> int:
+    """Columns a table sheet prints: its table and the charts beside it."""
+    return max([table_columns, *(_chart_extent(chart)[1] for chart in ws._charts)])
+
+
+def set_table_sheet_print_area(ws: Worksheet, table_last_row: int, table_columns: int) -> None:
+    """Print a table sheet from its title to the last row of its table or of its charts, whichever is lower
+    (the fill calls this again once the table has spilled to its real size)."""
+    last_row = max([table_last_row, *(_chart_extent(chart)[0] for chart in ws._charts)])
+    ws.print_area = f"A1:{get_column_letter(table_sheet_print_columns(ws, table_columns))}{last_row}"
 
 
 def print_table(ws: Worksheet, header_row: int = 1) -> None:

@@ -44,10 +44,19 @@ class PrintedPage:
     height: float
 
 
-def manager_sheets(lang: str) -> list[str]:
-    """Titles of the printed (manager-facing) sheets of a template in ``lang``, in workbook order."""
+def manager_sheets(lang: str, team: str | None = None) -> list[str]:
+    """Titles of the printed (manager-facing) sheets of a template in ``lang``, in workbook order: the
+    standard ones, then ``team``'s table sheets (MRR movements, cohorts) when a team is given."""
+    return list(printed_sheet_keys(lang, team))
+
+
+def printed_sheet_keys(lang: str, team: str | None = None) -> dict[str, str]:
+    """Title -> key of every printed sheet (``kpis``, ``trend``, a table sheet's key such as ``cohorts_logo``)."""
     msg = messages(lang)
-    return [msg[f"sheet.{key}"] for key in builder.PRINTED_SHEETS]
+    keys = {msg[f"sheet.{key}"]: key for key in builder.PRINTED_SHEETS}
+    for item in spec.load(team).table_sheets if team else ():
+        keys[msg[f"table_sheet.{item.key}.sheet"]] = item.key
+    return keys
 
 
 def print_to_pdf(team: str, lang: str, out_dir: Path, frames: dict, currency: str | None = None) -> Path:
@@ -57,7 +66,7 @@ def print_to_pdf(team: str, lang: str, out_dir: Path, frames: dict, currency: st
             raise RuntimeError(f"{tool} is missing: apt-get install poppler-utils")
     workbook = builder.build(team, lang, currency=currency)
     write.fill(workbook, frames)
-    printed = set(manager_sheets(lang))
+    printed = set(manager_sheets(lang, team))
     for ws in workbook.worksheets:
         if ws.title not in printed:
             ws.sheet_state = "hidden"  # PDF export prints every visible sheet
@@ -119,14 +128,14 @@ def render(team: str, out_dir: Path, frames: dict, lang: str = "en") -> Path:
     with tempfile.TemporaryDirectory() as scratch:
         pdf = print_to_pdf(team, lang, Path(scratch), frames)
         kpis = messages(lang)["sheet.kpis"]
-        first = next(i for i, page in enumerate(pages(pdf, manager_sheets(lang)), start=1) if page.sheet == kpis)
+        first = next(i for i, page in enumerate(pages(pdf, manager_sheets(lang, team)), start=1) if page.sheet == kpis)
         return rasterise(pdf, first, out_dir / team)
 
 
 def render_all(team: str, lang: str, out_dir: Path, frames: dict) -> list[Path]:
     """Every printed page of the team's manager sheets as ``out_dir/<team>-<sheet>-<page>.png``."""
     pdf = print_to_pdf(team, lang, out_dir, frames)
-    keys = {messages(lang)[f"sheet.{key}"]: key for key in builder.PRINTED_SHEETS}
+    keys = printed_sheet_keys(lang, team)
     written = []
     for index, page in enumerate(pages(pdf, keys), start=1):
         stem = out_dir / f"{team}-{keys.get(page.sheet, 'unknown')}-{page.number}"

@@ -54,6 +54,17 @@ def headers(team: str, lang: str) -> dict[str, tuple[str, str]]:
     return found
 
 
+def table_sheets_first_header(team: str, lang: str) -> dict[str, str]:
+    """Per table sheet: the header of column A (the translation above the table in Chinese)."""
+    msg = messages(lang)
+    found = {}
+    for item in spec.load(team).table_sheets:
+        english = "Month" if item.key == "mrr_movements" else "Cohort"  # MRR_MOVEMENTS', COHORT_RETENTION's
+        found[msg[f"table_sheet.{item.key}.sheet"]] = msg.get(f"table_sheet.{item.key}.columns", [english])[0]
+    return found
+
+
+
 # Every team in English; in Chinese the teams with the widest KPI, scorecard and trend sheets.
 PRINTOUTS = [(team, "en") for team in spec.TEAM_ORDER] + [
     (team, "zh-CN") for team in ("sales", "inside_sales", "support", "leadership")
@@ -64,14 +75,18 @@ PRINTOUTS = [(team, "en") for team in spec.TEAM_ORDER] + [
 @pytest.mark.parametrize(("team", "lang"), PRINTOUTS)
 def test_manager_sheets_print_one_page_wide(team, lang, tmp_path):
     pdf = pictures.print_to_pdf(team, lang, tmp_path, frames())
-    printed = pictures.pages(pdf, pictures.manager_sheets(lang))
+    printed = pictures.pages(pdf, pictures.manager_sheets(lang, team))
     assert all(page.sheet != "?" for page in printed), "a page without a sheet footer"
     assert all(page.width > page.height for page in printed), "a portrait page"
     by_sheet: dict[str, list[int]] = {}
     for index, page in enumerate(printed, start=1):
         by_sheet.setdefault(page.sheet, []).append(index)
     expected = headers(team, lang)
-    assert set(expected) | {messages(lang)["sheet.about"]} == set(by_sheet)
+    tables = table_sheets_first_header(team, lang)
+    assert set(expected) | set(tables) | {messages(lang)["sheet.about"]} == set(by_sheet)
+    for sheet, first in tables.items():  # LibreOffice shows the table's first cell (it does not spill)
+        for number, index in enumerate(by_sheet[sheet], start=1):
+            assert first in words(pdf, index), f"{team}/{lang} {sheet} page {number}: no column A"
     for sheet, (first, last) in expected.items():
         for number, index in enumerate(by_sheet[sheet], start=1):
             on_page = words(pdf, index)

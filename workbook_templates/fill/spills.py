@@ -45,7 +45,7 @@ def spill_arrays(
 
     ``values`` (sheet -> coordinate -> value, as the fill's cached values) gets ``#SPILL!`` for a table that
     would cover a filled cell. Charts on the sheet whose series start at the anchor's row are narrowed to the
-    table's rows, so a chart of the waterfall shows its months and no empty ones.
+    table's rows, so a chart of the waterfall shows its months and no empty ones; so is the sheet's print area.
     """
     written = 0
     for sheet, coordinate, formula in array_formula_cells(workbook):
@@ -76,6 +76,10 @@ def spill_arrays(
                     write_value(ws.cell(row=row0 + r, column=col0 + c), None if value == "" else value)
                     written += 1
         _fit_charts(ws, row0, height)
+        if ws.print_area:  # a table sheet prints the table's real rows and columns, not the room left for it
+            from ..builder import set_table_sheet_print_area
+
+            set_table_sheet_print_area(ws, row0 + height - 1, col0 + width - 1)
     return written
 
 

@@ -42,7 +42,7 @@ from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import data_model
-from ..builder import COLUMN_FORMATS, FIRST_ROW, HEADER_FILL, HEADER_FONT, TemplateBuilder
+from ..builder import COLUMN_FORMATS, FIRST_ROW, HEADER_FILL, HEADER_FONT, KPI_NOTE_COLUMN, TemplateBuilder
 from ..formulas import ColumnEvaluator, ExcelError, FormulaError, WorkbookEvaluator
 from ..messages import messages
 from ..spec import TeamSpec, load
@@ -187,7 +187,8 @@ def _fill_scorecard(workbook: Workbook, spec: TeamSpec, info: Mapping[str, str],
         for column, kpi in enumerate(spec.scorecard_kpis, start=2):
             cell = ws.cell(row=row, column=column)
             write_formula(cell, template.formula(kpi.formula_for(by=criterion)))
-            cell.number_format = kpi.number_format
+            cell.number_format = template.number_format(kpi)
+    template.set_scorecard_print_area(ws, FIRST_ROW + len(people) - 1)
     return len(people)
 
 
@@ -220,13 +221,13 @@ def apply_marks(workbook: Workbook, spec: TeamSpec, marks: Marks) -> None:
     keys = [kpi.key for kpi in spec.kpis]
     kpi_sheet = workbook[msg["sheet.kpis"]]
     if marks.no_value or marks.targets:
-        header = kpi_sheet.cell(row=FIRST_ROW - 1, column=9, value=msg["fill.note"])
+        header = kpi_sheet.cell(row=FIRST_ROW - 1, column=KPI_NOTE_COLUMN, value=msg["fill.note"])
         header.fill, header.font = HEADER_FILL, HEADER_FONT
         header.alignment = Alignment(wrap_text=True, vertical="center")
     for key, note in marks.no_value.items():
         row = FIRST_ROW + keys.index(key)
         kpi_sheet.cell(row=row, column=3).value = NOT_AVAILABLE
-        write_value(kpi_sheet.cell(row=row, column=9), note)
+        write_value(kpi_sheet.cell(row=row, column=KPI_NOTE_COLUMN), note)
     for key, (formula, note) in marks.targets.items():
         row = FIRST_ROW + keys.index(key)
         target = _input_cell(workbook, f"Target_{key}")
@@ -234,7 +235,7 @@ def apply_marks(workbook: Workbook, spec: TeamSpec, marks: Marks) -> None:
         write_value(target.parent.cell(row=target.row, column=3), note)
         if formula is None:
             kpi_sheet.cell(row=row, column=4).value = None
-        write_value(kpi_sheet.cell(row=row, column=9), note)
+        write_value(kpi_sheet.cell(row=row, column=KPI_NOTE_COLUMN), note)
     if marks.no_value:
         _no_value_columns(workbook, msg["sheet.scorecard"], [k.key for k in spec.scorecard_kpis], 2, marks.no_value)
         _no_value_columns(workbook, msg["sheet.trend"], [k.key for k in spec.trend_kpis], 4, marks.no_value)

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import batch, sample_data, sources
+from . import batch, exports, sample_data, sources
 from .fill import FillResult
 from .messages import LANGUAGES
 from .spec import TEAM_ORDER
@@ -29,12 +29,16 @@ console = Console()
 err = Console(stderr=True)
 
 DATA_HELP = (
-    "A data file (CSV, XLSX, Parquet) or a folder of them; repeat --data or list more paths after it. "
+    "A data file (CSV, XLSX, XLS, Parquet) or a folder of them; repeat --data or list more paths after it. "
     "A file named like a table (Deals.csv) holds that table; an .xlsx may hold several on sheets named like them."
 )
 PERIOD_HELP = "Reporting period START END (ISO dates, e.g. 2025-10-01 2025-12-31); default: the template's."
 PRESET_HELP = f"Read a CRM export with a bundled column preset: {', '.join(sources.preset_names())}."
 MAPPING_HELP = "A TOML mapping file for any other export's columns (format: workbook_templates/presets/*.toml)."
+ENCODING_HELP = (
+    "The text encoding of the CSV files (utf-8, gb18030, big5, utf-16, cp1252, ...); default: found from each file."
+)
+DECIMAL_HELP = "The decimal separator of numbers in the CSV files: '.' or ','; default: found from each file."
 SKIP_HELP = "Leave out rows that cannot be read (listed in the summary and a 'Skipped rows' sheet) instead of stopping."
 
 
@@ -45,6 +49,8 @@ PresetOption = Annotated[str | None, typer.Option("--preset", help=PRESET_HELP)]
 MappingOption = Annotated[Path | None, typer.Option("--mapping", help=MAPPING_HELP)]
 LangOption = Annotated[str, typer.Option("--lang", help=f"Workbook language: {'|'.join(LANGUAGES)}.")]
 SkipOption = Annotated[bool, typer.Option("--skip-bad-rows", help=SKIP_HELP)]
+EncodingOption = Annotated[str | None, typer.Option("--encoding", help=ENCODING_HELP)]
+DecimalOption = Annotated[str | None, typer.Option("--decimal", help=DECIMAL_HELP)]
 
 
 @app.command("sample-data")
@@ -79,6 +85,8 @@ def fill(
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes to spread the workbooks over.")] = 1,
     force: Annotated[bool, typer.Option("--force", help="Overwrite workbooks that already exist.")] = False,
     skip_bad_rows: SkipOption = False,
+    encoding: EncodingOption = None,
+    decimal: DecimalOption = None,
 ) -> None:
     """Fill team workbooks from data files: OUT/<team>.xlsx, or OUT/<team>/<value>.xlsx with --split.
 
@@ -93,7 +101,8 @@ unless --skip-bad-rows.
     if lang not in LANGUAGES:
         _usage(f"--lang must be one of {', '.join(LANGUAGES)}")
     period_range = _period(period)
-    loaded = _load([*data, *(more_data or [])], preset, mapping, skip_bad_rows, out / "bad-rows.csv")
+    options = _read_options(encoding, decimal)
+    loaded = _load([*data, *(more_data or [])], preset, mapping, skip_bad_rows, out / "bad-rows.csv", options)
     jobs_list = _checked(
         lambda: batch.plan(
             teams, loaded.frames, out, lang=lang, split=split, period=period_range, skipped=loaded.skipped
@@ -114,6 +123,8 @@ def refresh(
     mapping: MappingOption = None,
     force: Annotated[bool, typer.Option("--force", help="Refresh even if it loses parts openpyxl drops.")] = False,
     skip_bad_rows: SkipOption = False,
+    encoding: EncodingOption = None,
+    decimal: DecimalOption = None,
 ) -> None:
     """Replace the data-table rows of a workbook (which a person may have edited) with new data.
 
@@ -123,9 +134,9 @@ A workbook with parts openpyxl would drop (VBA or xlwings Lite code, sparklines,
 Excel 2010 formatting extensions) is refused, naming them, unless --force.
     """
     period_range = _period(period)
-    loaded = _load(
-        [*data, *(more_data or [])], preset, mapping, skip_bad_rows, workbook.with_name(workbook.stem + ".bad-rows.csv")
-    )
+    options = _read_options(encoding, decimal)
+    report = workbook.with_name(workbook.stem + ".bad-rows.csv")
+    loaded = _load([*data, *(more_data or [])], preset, mapping, skip_bad_rows, report, options)
     try:
         with console.status(f"Refreshing {workbook}..."):
             result = batch.refresh(workbook, loaded.frames, period=period_range, skipped=loaded.skipped, force=force)
@@ -201,13 +212,28 @@ def _period(period: tuple[str, str] | None) -> tuple[dt.date, dt.date] | None:
     return start, end
 
 
-def _load(paths: Sequence[Path], preset: str | None, mapping: Path | None, skip: bool, report: Path) -> sources.Loaded:
+def _read_options(encoding: str | None, decimal: str | None) -> exports.ReadOptions:
+    try:
+        return exports.ReadOptions(encoding=encoding, decimal=decimal)
+    except exports.ExportError as error:
+        _usage(str(error))
+        raise  # not reached: _usage exits
+
+
+def _load(
+    paths: Sequence[Path],
+    preset: str | None,
+    mapping: Path | None,
+    skip: bool,
+    report: Path,
+    options: exports.ReadOptions | None = None,
+) -> sources.Loaded:
     if preset and mapping:
         _usage("use --preset or --mapping, not both (copy a preset file to change it)")
     try:
         column_map = sources.preset(preset) if preset else sources.load_mapping(mapping) if mapping else None
         with console.status("Reading the data..."):
-            return sources.load(paths, column_map, skip_bad_rows=skip)
+            return sources.load(paths, column_map, skip_bad_rows=skip, options=options)
     except sources.SourceError as error:
         err.print(f"[red]Error:[/] {error}")
         raise typer.Exit(1) from None

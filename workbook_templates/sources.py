@@ -22,11 +22,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import fnmatch
-import io
 import re
 import tomllib
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,13 +33,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import data_model
+from . import data_model, exports
 
 PRESET_DIR = Path(__file__).resolve().parent / "presets"
-SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet", ".pq")
+SUFFIXES = exports.SUFFIXES
 DERIVATIONS = ("status_from_stage", "close_date_only_when_closed", "referral_from_source")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_HEADER_SEARCH_ROWS = 30
+_HEADER_SEARCH_ROWS = exports.HEADER_SEARCH_ROWS
 
 
 @dataclass(frozen=True)
@@ -192,28 +191,44 @@ def _table_mapping(table: str, section: dict[str, Any], where: str) -> TableMapp
 
 @dataclass
 class RawTable:
-    """An export as read: its columns as written, values as the file holds them, source row numbers."""
+    """Rows of an export as read: columns as written, values as the file holds them, source row numbers."""
 
     file: str  # shown in reports: the path, plus [sheet] for a workbook
     table: str
-    frame: pd.DataFrame  # object columns named as in the file
+    frame: pd.DataFrame  # columns named as in the file
     rows: np.ndarray  # the row number of each frame row in the file (header = 1)
+    decimal: str = "."  # how the file writes decimals in text: "1.5" or "1,5"
+    header_row: int = 1
+    ragged: list[exports.Ragged] = field(default_factory=list)  # rows left out: more or fewer fields
+    names: list[str] | None = None  # the header as written, per frame column (repeated names stay repeated)
+
+    def written(self, label: str) -> str:
+        """A frame column's header as the file writes it."""
+        if self.names is None:
+            return str(label)
+        return self.names[list(self.frame.columns).index(label)]
 
 
-def discover(paths: Iterable[str | Path], mapping: MappingFile | None = None) -> list[tuple[Path, str | None, str]]:
-    """``(file, sheet, table)`` for every table found in ``paths`` (files or folders)."""
+def discover(
+    paths: Iterable[str | Path], mapping: MappingFile | None = None, notes: list[str] | None = None
+) -> list[tuple[Path, str | None, str]]:
+    """``(file, sheet, table)`` for every table found in ``paths`` (files or folders).
+
+    A folder's files that are not data (a PDF, a Word file) are named in ``notes``; spreadsheets that cannot
+    be read (.xlsb, .ods) are refused by name, never passed over.
+    """
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            files += sorted(
-                p
-                for p in path.iterdir()
-                if p.is_file()
-                and p.suffix.lower() in SUFFIXES
-                and not p.name.startswith((".", "~$"))  # hidden files, Excel's lock files
-                and not p.name.endswith("bad-rows.csv")  # a report of an earlier run
-                and not _is_kpi_workbook(p)  # a workbook a fill wrote, when --out is inside the folder
-            )
+            for item in sorted(path.iterdir()):
+                if not item.is_file() or item.name.startswith((".", "~$")):  # hidden files, Excel's lock files
+                    continue
+                if item.name.endswith("bad-rows.csv") or _is_kpi_workbook(item):  # an earlier run's output
+                    continue
+                if item.suffix.lower() in SUFFIXES or item.suffix.lower() in exports.REFUSED_SUFFIXES:
+                    files.append(item)
+                elif notes is not None:
+                    notes.append(f"{item}: not a data file (CSV, XLSX, XLS or Parquet); not read")
         elif path.is_file():
             files.append(path)
         else:
@@ -223,9 +238,11 @@ def discover(paths: Iterable[str | Path], mapping: MappingFile | None = None) ->
     unclaimed: list[Path] = []
     for path in files:
         suffix = path.suffix.lower()
+        if suffix in exports.REFUSED_SUFFIXES:
+            raise SourceError(f"{path}: {exports.REFUSED_SUFFIXES[suffix]} cannot be read; save it as .xlsx or CSV")
         if suffix not in SUFFIXES:
-            raise SourceError(f"{path}: not a CSV, XLSX or Parquet file")
-        if suffix in (".xlsx", ".xlsm"):
+            raise SourceError(f"{path}: not a CSV, XLSX, XLS or Parquet file")
+        if suffix in exports.WORKBOOK_SUFFIXES:
             sheets = _sheet_names(path)
             tables = [
                 (sheet, by_name[sheet.strip().casefold()]) for sheet in sheets if sheet.strip().casefold() in by_name
@@ -265,90 +282,70 @@ def _claims(mapping: TableMapping, file_name: str) -> bool:
 
 
 def _sheet_names(path: Path) -> list[str]:
-    from python_calamine import CalamineWorkbook
-
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as error:  # calamine raises its own error types
-        raise SourceError(f"{path}: cannot read the workbook ({error})") from None
-    return list(workbook.sheet_names)
+        return exports.sheet_names(path)
+    except exports.ExportError as error:
+        raise SourceError(f"{path}: {error}") from None
 
 
-def read_rows(path: Path, sheet: str | None = None) -> list[list[Any]]:
-    """Every row of a CSV file or a workbook sheet from row 1, values as the file holds them."""
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        from python_calamine import CalamineWorkbook
-
-        workbook = CalamineWorkbook.from_path(str(path))
-        target = workbook.get_sheet_by_name(sheet) if sheet else workbook.get_sheet_by_index(0)
-        rows = target.to_python(skip_empty_area=False)
-        return [list(row) for row in rows]
-    text = _decode(path)
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-
-
-def _decode(path: Path) -> str:
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="strict")
-
-
-def read_raw(path: Path, sheet: str | None, mapping: TableMapping) -> RawTable:
-    """A file as a :class:`RawTable`; the header is row 1 unless the mapping searches for it."""
+def open_raw(
+    path: Path, sheet: str | None, mapping: TableMapping, options: exports.ReadOptions | None = None
+) -> tuple[exports.Export, str]:
+    """A file opened for reading in batches, and its name in reports (``path[sheet]`` for a workbook sheet)."""
     where = f"{path}[{sheet}]" if sheet else str(path)
-    if path.suffix.lower() in (".parquet", ".pq"):
-        try:
-            frame = pd.read_parquet(path)
-        except Exception as error:  # pyarrow's error types vary
-            raise SourceError(f"{path}: cannot read the Parquet file ({error})") from None
-        frame = frame.astype(object).where(frame.notna(), None)
-        frame.columns = [str(c) for c in frame.columns]
-        return RawTable(where, mapping.table, frame, np.arange(2, len(frame) + 2))
+    find_header = (lambda rows: _header_row(rows, mapping)) if mapping.find_header else None
     try:
-        rows = read_rows(path, sheet)
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise SourceError(f"{where}: cannot read it ({error})") from None
-    header = _header_row(rows, mapping) if mapping.find_header else 0
-    if header >= len(rows):
+        export = exports.open_export(path, sheet, options, find_header, mapping.stop_at_blank_row)
+    except exports.ExportError as error:
+        raise SourceError(f"{where}: {error}") from None
+    return export, where
+
+
+def raw_batches(
+    path: Path, sheet: str | None, mapping: TableMapping, options: exports.ReadOptions | None = None
+) -> Iterator[RawTable]:
+    """A file as :class:`RawTable` batches of rows (at least one, empty for a file without rows)."""
+    export, where = open_raw(path, sheet, mapping, options)
+    if not export.names:
         raise BadData([BadRow(where, 1, mapping.table, "", "", "the file has no header row")], fatal=True)
-    names = [_header_text(v) for v in rows[header]]
-    body, numbers = [], []
-    width = len(names)
-    for index in range(header + 1, len(rows)):
-        row = rows[index]
-        if _blank_row(row):
-            if mapping.stop_at_blank_row:
-                break
-            continue
-        body.append(row if len(row) == width else list(row[:width]) + [None] * (width - len(row)))
-        numbers.append(index + 1)
-    frame = pd.DataFrame(body, columns=_unique(names), dtype=object)
-    return RawTable(where, mapping.table, frame, np.array(numbers, dtype=np.int64))
-
-
-def _blank_row(row: list[Any]) -> bool:
+    empty = True
     try:
-        return not "".join(row).strip()  # a CSV row: text only
-    except TypeError:  # a workbook row: numbers, dates, None
-        return all(_blank(v) for v in row)
+        for batch in export.batches():
+            empty = False
+            yield RawTable(
+                where,
+                mapping.table,
+                batch.frame,
+                batch.rows,
+                export.decimal,
+                export.header_row,
+                batch.ragged,
+                list(export.names),
+            )
+    except exports.ExportError as error:
+        raise SourceError(f"{where}: {error}") from None
+    if empty:
+        frame = pd.DataFrame({name: [] for name in exports.unique_names(export.names)}, dtype=object)
+        empty_rows = np.empty(0, np.int64)
+        yield RawTable(where, mapping.table, frame, empty_rows, export.decimal, export.header_row, [], export.names)
+
+
+def read_raw(
+    path: Path, sheet: str | None, mapping: TableMapping, options: exports.ReadOptions | None = None
+) -> RawTable:
+    """A whole file as one :class:`RawTable`; the header is row 1 unless the mapping searches for it."""
+    parts = list(raw_batches(path, sheet, mapping, options))
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    frame = pd.concat([p.frame for p in parts], ignore_index=True)
+    rows = np.concatenate([p.rows for p in parts])
+    ragged = [r for p in parts for r in p.ragged]
+    return RawTable(first.file, first.table, frame, rows, first.decimal, first.header_row, ragged, first.names)
 
 
 def _header_text(value: Any) -> str:
     return "" if value is None else str(value).strip()
-
-
-def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    result = []
-    for name in names:
-        seen[name] = seen.get(name, 0) + 1
-        result.append(name if seen[name] == 1 else f"{name}.{seen[name] - 1}")
-    return result
 
 
 def _header_row(rows: list[list[Any]], mapping: TableMapping) -> int:
@@ -380,34 +377,40 @@ class Loaded:
     files: dict[str, list[str]] = field(default_factory=dict)  # table -> files read
 
 
-def load(paths: Iterable[str | Path], mapping: MappingFile | None = None, *, skip_bad_rows: bool = False) -> Loaded:
+def load(
+    paths: Iterable[str | Path],
+    mapping: MappingFile | None = None,
+    *,
+    skip_bad_rows: bool = False,
+    options: exports.ReadOptions | None = None,
+) -> Loaded:
     """Read every table in ``paths`` into data-model frames (see the module's docstring).
 
-    Raises :class:`BadData` when a value cannot be read (unless ``skip_bad_rows``: then those rows are left
-    out and listed in ``Loaded.skipped``) or a required column is missing (always), and
-    :class:`SourceError` when a file cannot be read at all.
+    ``options`` fixes the CSV encoding or decimal separator (otherwise found from each file). Raises
+    :class:`BadData` when a value cannot be read (unless ``skip_bad_rows``: then those rows are left out and
+    listed in ``Loaded.skipped``) or a required column is missing (always), and :class:`SourceError` when a
+    file cannot be read at all.
     """
-    found = discover(paths, mapping)
-    raws: dict[str, list[RawTable]] = {}
-    for path, sheet, table in found:
-        table_mapping = (mapping.tables.get(table) if mapping else None) or identity(table)
-        raws.setdefault(table, []).append(read_raw(path, sheet, table_mapping))
     result = Loaded(frames={})
+    found = discover(paths, mapping, result.notes)
     problems: list[BadRow] = []
     fatal: list[BadRow] = []
-    order = sorted(raws, key=lambda name: name != "Reps")  # Reps first: other tables look owners up in it
+    order = sorted({table for _, _, table in found}, key=lambda name: name != "Reps")  # Reps first: looked up
     for table in order:
         table_mapping = (mapping.tables.get(table) if mapping else None) or identity(table)
         parsed = []
-        for raw in raws[table]:
+        for path, sheet, _ in (item for item in found if item[2] == table):
             try:
-                frame, bad, notes = parse(raw, table_mapping, reps=result.frames.get("Reps"))
+                for raw in raw_batches(path, sheet, table_mapping, options):
+                    frame, bad, notes = parse(raw, table_mapping, reps=result.frames.get("Reps"))
+                    if skip_bad_rows:
+                        frame = _without(frame, bad)
+                    parsed.append(frame)
+                    problems += bad
+                    result.notes += [note for note in notes if note not in result.notes]
             except BadData as error:
                 fatal += error.bad
                 continue
-            parsed.append(frame)
-            problems += bad
-            result.notes += notes
             result.files.setdefault(table, []).append(raw.file)
         if not parsed:
             continue
@@ -415,7 +418,7 @@ def load(paths: Iterable[str | Path], mapping: MappingFile | None = None, *, ski
         duplicates = duplicate_keys(table, frame)
         problems += duplicates
         if skip_bad_rows:
-            frame = _without(frame, problems)
+            frame = _without(frame, duplicates)
         result.frames[table] = frame
     problems.sort(key=lambda bad: (bad.file, bad.row))  # as the files read, top to bottom
     if fatal:
@@ -448,23 +451,32 @@ def parse(
     Raises :class:`BadData` (fatal) for a required column the export does not have and nothing provides.
     """
     model = data_model.TABLES[raw.table]
-    headers = {name.strip().casefold(): name for name in raw.frame.columns}
-    problems: list[BadRow] = []
+    headers: dict[str, list[str]] = {}
+    for name in raw.frame.columns:
+        headers.setdefault(raw.written(name).strip().casefold(), []).append(name)
+    problems: list[BadRow] = [_ragged_row(raw, ragged) for ragged in raw.ragged]
     notes: list[str] = []
     out: dict[str, pd.Series] = {}
     source_of: dict[str, str] = {}
+    alike: list[BadRow] = []
     for column in model.columns:
-        source = next(
-            (headers[n.casefold()] for n in mapping.sources_for(column.name) if n.casefold() in headers), None
-        )
-        if source is None:
+        names = next((headers[k] for n in mapping.sources_for(column.name) if (k := n.casefold()) in headers), None)
+        if names is None:
             continue
+        if len(names) > 1:  # "Amount" and "amount": which one holds the data cannot be told
+            shown = ", ".join(repr(raw.written(n)) for n in names)
+            why = f"{len(names)} columns are named alike ({shown}); rename or remove all but the one for {column.name}"
+            alike.append(BadRow(raw.file, raw.header_row, raw.table, raw.written(names[0]), "", why))
+            continue
+        source = names[0]
         source_of[column.name] = source
         series = raw.frame[source]
         if column.name in mapping.defaults:
             series = series.where(~series.map(_blank), mapping.defaults[column.name])
-        out[column.name], bad = parse_column(series, column, mapping, raw.rows)
+        out[column.name], bad = parse_column(series, column, mapping, raw.rows, decimal=raw.decimal)
         problems += [BadRow(raw.file, row, raw.table, source, _shown(value), why) for row, value, why in bad]
+    if alike:
+        raise BadData(alike, fatal=True)
     frame = pd.DataFrame(out, index=raw.frame.index)
     problems += _derive(frame, mapping, reps, notes, raw)
     missing = []
@@ -496,6 +508,19 @@ def parse(
     frame["_file"] = raw.file
     frame["_row"] = raw.rows
     return frame.reset_index(drop=True), problems, notes
+
+
+def _ragged_row(raw: RawTable, ragged: exports.Ragged) -> BadRow:
+    names = list(raw.frame.columns)
+    column = raw.written(names[-1]) if names else ""
+    if ragged.fields > ragged.expected:
+        why = (
+            f"has {ragged.fields} fields, the header {ragged.expected}: an extra delimiter, "
+            "or a value holding the delimiter without quotes"
+        )
+    else:
+        why = f"has {ragged.fields} fields, the header {ragged.expected}: values are missing or run together"
+    return BadRow(raw.file, ragged.row, raw.table, column, ragged.text[:200], why)
 
 
 def _looked_for(mapping: TableMapping, column: str) -> str:
@@ -551,8 +576,18 @@ def _blank_required(
     return problems
 
 
+#: Excel's calendar starts on 1900-01-01; the fill's dates end on pandas' last day (Excel's on 9999-12-31).
+FIRST_DATE = pd.Timestamp("1900-01-01")
+LAST_DATE = pd.Timestamp.max.normalize()
+MAX_CELL_TEXT = 32_767  # characters an Excel cell holds
+_BEFORE_EXCEL = "before 1900-01-01, where Excel's calendar starts"
+_PLACEHOLDER = (
+    f"a placeholder date, not a real one (dates from 1900-01-01 to {LAST_DATE:%Y-%m-%d} are read; leave it blank)"
+)
+_YEAR = re.compile(r"(?<!\d)(\d{4,5})(?!\d)")
 _CURRENCY = re.compile(r"^[A-Z]{3}\s+|\s+[A-Z]{3}$|[$€£¥\s\u00a0\u202f']")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d*)?(?:[eE][+-]?\d+)?")
+_COMMA_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d*)(?:,\d*)?(?:[eE][+-]?\d+)?")
 _NEGATIVE = re.compile(r"^\((.*)\)$")
 _TRUE = {"true", "yes", "y", "1", "1.0", "x", "wahr", "是"}
 _FALSE = {"false", "no", "n", "0", "0.0", "falsch", "否"}
@@ -561,12 +596,15 @@ _TIME_ZONE = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
 
 
 def parse_column(
-    series: pd.Series, column: data_model.Column, mapping: TableMapping, rows: np.ndarray
+    series: pd.Series, column: data_model.Column, mapping: TableMapping, rows: np.ndarray, *, decimal: str = "."
 ) -> tuple[pd.Series, list[tuple[int, Any, str]]]:
     """One export column in the data model's type, and ``(row, value, problem)`` for what does not parse.
 
     Columns of text (what CSV files hold) take vectorised paths; other values are judged one by one.
+    ``decimal`` is how text writes decimals (``1.5`` or ``1,5``). Besides values that do not parse:
+    non-finite numbers (``inf``), text longer than an Excel cell holds, dates outside Excel's calendar.
     """
+    outside: list[tuple[int, Any, str]] = []
     text_only = _is_text(series)
     if text_only:  # Arrow strings: strip, compare, match at C++ speed
         series = series.astype("string[pyarrow]")
@@ -578,10 +616,19 @@ def parse_column(
         fmt = mapping.date_format or "an ISO date (2025-12-31)"
         failed = parsed.isna().to_numpy() & ~blank
         problem = f"not a date in the format {_shown_format(fmt)}"
+        early = (parsed < FIRST_DATE).to_numpy(dtype=bool, na_value=False)
+        out_of_range = failed & _placeholder_dates(series)
+        parsed = parsed.where(~early)
+        failed = failed & ~out_of_range
+        outside = [(int(rows[i]), _raw(series.iloc[i]), _BEFORE_EXCEL) for i in np.flatnonzero(early)]
+        outside += [(int(rows[i]), _raw(series.iloc[i]), _PLACEHOLDER) for i in np.flatnonzero(out_of_range)]
     elif column.type in ("number", "money", "percent", "integer"):
-        parsed = _numbers(series, blank, percent=column.type == "percent", text_only=text_only)
+        parsed = _numbers(series, blank, percent=column.type == "percent", text_only=text_only, decimal=decimal)
         failed = parsed.isna().to_numpy() & ~blank
-        problem = "not a number"
+        problem = "not a number" if decimal == "." else "not a number (decimal comma: 1.234,56)"
+        infinite = np.isinf(parsed.to_numpy(dtype="float64"))
+        outside = [(int(rows[i]), _raw(series.iloc[i]), "not a finite number") for i in np.flatnonzero(infinite)]
+        parsed[infinite] = np.nan
     elif column.type == "bool":
         parsed = _folded(series, text_only).map(_BOOLS) if text_only else series.map(_bool)
         parsed = parsed.astype(object).where(parsed.notna(), None)
@@ -598,7 +645,11 @@ def parse_column(
         )
         failed = illegal.fillna(False).to_numpy(dtype=bool)
         problem = "holds a control character a workbook cannot store"
-    bad = [(int(rows[i]), _raw(series.iloc[i]), problem) for i in np.flatnonzero(failed)]
+        lengths = (series.str.len() if text_only else parsed.str.len()).to_numpy(dtype="float64", na_value=0)
+        long = (lengths > MAX_CELL_TEXT) & ~failed
+        too_long = "{:,} characters; an Excel cell holds " + f"{MAX_CELL_TEXT:,}"
+        outside = [(int(rows[i]), _raw(series.iloc[i]), too_long.format(int(lengths[i]))) for i in np.flatnonzero(long)]
+    bad = [(int(rows[i]), _raw(series.iloc[i]), problem) for i in np.flatnonzero(failed)] + outside
     if column.type in ("number", "money", "percent", "integer"):
         parsed, range_bad = _checked_range(parsed, column, series, rows, failed)
         bad += range_bad
@@ -669,21 +720,45 @@ def _dates(series: pd.Series, blank: np.ndarray, date_format: str | None) -> pd.
     return result
 
 
+def _placeholder_dates(series: pd.Series) -> np.ndarray:
+    """Which values are dates with a year no workbook date here can have (0001-01-01, 9999-12-31)."""
+
+    def outside(value: Any) -> bool:
+        if isinstance(value, dt.date):
+            return not FIRST_DATE.year <= value.year <= LAST_DATE.year
+        years = _YEAR.findall(value) if isinstance(value, str) else []
+        return any(not FIRST_DATE.year <= int(y) <= LAST_DATE.year for y in years[:1])
+
+    return series.astype(object).map(outside).to_numpy(dtype=bool)
+
+
 def _date_value(value: Any) -> pd.Timestamp | Any:
     if isinstance(value, bool):
         return pd.NaT
     if isinstance(value, dt.datetime | dt.date | pd.Timestamp | np.datetime64):
-        stamp = pd.Timestamp(value)
+        try:
+            stamp = pd.Timestamp(value)
+        except (OverflowError, ValueError):  # 9999-12-31 and 0001-01-01 are past pandas' calendar
+            return pd.NaT
         return stamp.tz_localize(None) if stamp.tzinfo is not None else stamp
     if isinstance(value, int | float | np.number) and 1 <= float(value) < 2958466:  # an Excel serial number
         from udfs.coerce import datetime_from_serial
 
-        return pd.Timestamp(datetime_from_serial(float(value))).round("us")
+        try:
+            return pd.Timestamp(datetime_from_serial(float(value))).round("us")
+        except (OverflowError, ValueError):  # a serial past pandas' calendar
+            return pd.NaT
     return pd.NaT
 
 
-def _numbers(series: pd.Series, blank: np.ndarray, *, percent: bool, text_only: bool = False) -> pd.Series:
-    """Numbers; plain ones parse at C speed, the rest ("USD 1,200.00", "(300)", "12%") one by one."""
+def _numbers(
+    series: pd.Series, blank: np.ndarray, *, percent: bool, text_only: bool = False, decimal: str = "."
+) -> pd.Series:
+    """Numbers; plain ones parse at C speed, the rest ("USD 1,200.00", "(300)", "12%") one by one.
+
+    With ``decimal=","`` text is read as ``1.234,56``: points group thousands, the comma is the decimal.
+    """
+    plain = _PLAIN_NUMBER if decimal == "." else _COMMA_NUMBER
 
     def number(value: Any) -> float:
         if isinstance(value, bool) or value is None:
@@ -703,15 +778,20 @@ def _numbers(series: pd.Series, blank: np.ndarray, *, percent: bool, text_only: 
                 return np.nan
             text, scale = text[:-1], 0.01
         text = _CURRENCY.sub("", text)
-        if not _PLAIN_NUMBER.fullmatch(text):  # 1.234,56 is ambiguous: never guess
+        if not plain.fullmatch(text):  # 1.234,56 in a decimal-point file is ambiguous: never guess
             return np.nan
+        if decimal == ",":
+            text = text.replace(".", "").replace(",", ".")
         try:
             return sign * float(text.replace(",", "")) * scale
         except ValueError:
             return np.nan
 
     if text_only:
-        values = pd.to_numeric(series.where(~blank), errors="coerce").astype("float64")
+        text = series.where(~blank)
+        if decimal == ",":  # only plain 1234,5 is fast; "1.5" there is ambiguous and left to the slow path
+            text = text.where(~text.str.contains(".", regex=False).fillna(False)).str.replace(",", ".", regex=False)
+        values = pd.to_numeric(text, errors="coerce").astype("float64")
         slow = values.isna().to_numpy() & ~blank
         if slow.any():
             values[slow] = series[slow].astype(object).map(number).astype("float64")

@@ -40,8 +40,9 @@ if str(ROOT) not in sys.path:
 import openpyxl  # noqa: E402
 from openpyxl.utils import get_column_letter, range_boundaries  # noqa: E402
 
-from workbook_templates import batch, builder, data_model, sample_data  # noqa: E402
-from workbook_templates.cells import plain_value  # noqa: E402
+from workbook_templates import builder, data_model, sample_data  # noqa: E402
+from workbook_templates.fill import batch  # noqa: E402
+from workbook_templates.fill.cells import plain_value  # noqa: E402
 
 REPS = 100
 DEALS_PER_REP = 1_000
@@ -172,7 +173,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         if 4 in options.case:
             csv_dir = work / "csv"
             sample_data.write_csv(csv_dir, frames=data)
-            command = [sys.executable, "-m", "workbook_templates.commands", "fill", "sales", "--data", str(csv_dir)]
+            command = [sys.executable, "-m", "workbook_templates.fill.commands", "fill", "sales"]
+            command += ["--data", str(csv_dir)]
             command += ["--out", str(work / "case4"), "--split", "owner", "--jobs", str(options.jobs), "--force"]
 
             def end_to_end() -> float:

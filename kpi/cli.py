@@ -18,7 +18,7 @@ def _add_groups() -> None:
     """Each domain owns its commands; this module only puts them under one `kpi` command."""
     from addin.commands import app as addin_app
     from addin.libreoffice.commands import app as libreoffice_app
-    from workbook_templates.commands import app as fill_app
+    from workbook_templates.fill.commands import app as fill_app
     from workbook_templates.template_commands import app as templates_app
 
     app.registered_commands += fill_app.registered_commands  # sample-data, fill, refresh, demo

@@ -20,7 +20,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from workbook_templates import batch, builder, commands, fill, sample_data
+from workbook_templates import builder, sample_data
+from workbook_templates.fill import batch, commands, split, write
 
 PROJECT = Path(__file__).resolve().parents[1]
 SALES_TABLES = ("Deals", "Reps", "Targets", "Subscriptions")
@@ -99,7 +100,7 @@ def test_unsafe_owner_names_become_safe_files(tmp_path: Path) -> None:
 def test_split_by_owner_gives_each_rep_only_their_rows(tmp_path: Path) -> None:
     data = {name: frames()[name] for name in SALES_TABLES}
     jobs = batch.plan(["sales"], data, tmp_path, split="owner")
-    people = fill.scorecard_people(builder_spec("sales"), data, builder.DEFAULT_PERIOD[0])
+    people = write.scorecard_people(builder_spec("sales"), data, builder.DEFAULT_PERIOD[0])
     assert [job.split_value for job in jobs] == people
     results = batch.run(jobs[:3])
     for job, result in zip(jobs[:3], results, strict=True):
@@ -117,14 +118,14 @@ def builder_spec(team: str):  # noqa: ANN201 - a TeamSpec
     return load(team)
 
 
-@pytest.mark.parametrize("split,column", [("team", "Team"), ("region", "Region")])
-def test_split_by_team_and_region(split: str, column: str) -> None:
+@pytest.mark.parametrize("by,column", [("team", "Team"), ("region", "Region")])
+def test_split_by_team_and_region(by: str, column: str) -> None:
     data = {name: frames()[name] for name in ("Deals", "Reps", "Customers", "Subscriptions", "Tickets")}
     values = sorted(data["Deals"][column].unique())
-    parts = batch.split_data(data, split, values)
+    parts = split.split_data(data, by, values)
     for value, own in parts.items():
         assert set(own["Deals"][column]) <= {value} and set(own["Reps"][column]) <= {value}
-        if split == "region":
+        if by == "region":
             kept = set(own["Customers"]["Customer"])
             assert set(own["Subscriptions"]["Customer"]) <= kept and set(own["Tickets"]["Customer"]) <= kept
     assert sum(len(own["Deals"]) for own in parts.values()) == len(data["Deals"])
@@ -154,7 +155,7 @@ def test_existing_outputs_are_kept_unless_forced(tmp_path: Path) -> None:
 
 def test_interrupted_fill_completes_on_the_next_run(tmp_path: Path) -> None:
     data, out = sales_csv(tmp_path / "data"), tmp_path / "out"
-    command = [sys.executable, "-m", "workbook_templates.commands", "fill", "sales", "--data", str(data)]
+    command = [sys.executable, "-m", "workbook_templates.fill.commands", "fill", "sales", "--data", str(data)]
     command += ["--out", str(out), "--split", "owner", "--jobs", "1"]
     env = {**os.environ, "PYTHONPATH": str(PROJECT), "COLUMNS": "200"}
     process = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -200,7 +201,7 @@ def test_fill_stops_on_bad_rows_and_names_them(tmp_path: Path) -> None:
     skipped = invoke("fill", "sales", "--data", data, "--out", out, "--skip-bad-rows")
     assert skipped.exit_code == 0, skipped.output
     workbook = openpyxl.load_workbook(out / "sales.xlsx")
-    rows = [[c.value for c in row][:4] for row in workbook[fill.SKIPPED_SHEET].iter_rows(min_row=2)]
+    rows = [[c.value for c in row][:4] for row in workbook[write.SKIPPED_SHEET].iter_rows(min_row=2)]
     assert [r[1:4] for r in rows] == [[6, "Deals", "CloseDate"], [11, "Deals", "Stage"]]
     assert workbook["Deals"].tables["Deals"].ref == f"A1:AA{len(deals) - 2 + 1}"
 
@@ -227,8 +228,8 @@ def test_fill_period_and_language(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     workbook = openpyxl.load_workbook(out / "sales.xlsx")
-    assert fill.template_info(workbook)["KpiLanguage"] == "zh-CN"
-    assert [d.isoformat() for d in fill.period(workbook)] == ["2025-01-01", "2025-06-30"]
+    assert write.template_info(workbook)["KpiLanguage"] == "zh-CN"
+    assert [d.isoformat() for d in write.period(workbook)] == ["2025-01-01", "2025-06-30"]
     assert batch.is_complete(out / "sales.xlsx")
     assert invoke("fill", "sales", "--data", data, "--out", out, "--period", "2025-06-30", "2025-01-01").exit_code == 2
     assert invoke("fill", "nobody", "--data", data, "--out", out).exit_code == 2

@@ -1,4 +1,4 @@
-"""The fast fill (``fill.fill_file``): cached values, text safety, dynamic arrays, atomic writes.
+"""The fast fill (``write.fill_file``): cached values, text safety, dynamic arrays, atomic writes.
 
 - Every formula cell of a filled workbook stores a value, and it equals what the Python functions compute
   on the saved workbook (read back with openpyxl, evaluated by ``WorkbookEvaluator``).
@@ -28,8 +28,9 @@ from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
 from udfs.coerce import serial_from_datetime
-from workbook_templates import batch, builder, cached_values, commands, fill, sample_data, spec
-from workbook_templates.cached_values import sheet_parts
+from workbook_templates import builder, sample_data, spec
+from workbook_templates.fill import cached_values, commands, refresh, write
+from workbook_templates.fill.cached_values import sheet_parts
 from workbook_templates.formulas import ExcelError, WorkbookEvaluator
 
 INJECTION_CORPUS = [
@@ -79,7 +80,7 @@ def filled_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def filled(team: str, directory: Path) -> Path:
     path = directory / f"{team}.xlsx"
     if not path.exists():
-        fill.fill_file(builder.template_path(team), frames(), path)
+        write.fill_file(builder.template_path(team), frames(), path)
     return path
 
 
@@ -137,10 +138,10 @@ def test_injection_corpus_lands_as_text(path_kind: str, tmp_path: Path) -> None:
     """``kpi fill`` writes the rows itself; ``kpi refresh`` through openpyxl and ``cells.write_value``."""
     path = tmp_path / "sales.xlsx"
     if path_kind == "fill":
-        fill.fill_file(builder.template_path("sales"), injected_frames(), path)
+        write.fill_file(builder.template_path("sales"), injected_frames(), path)
     else:
-        fill.fill_file(builder.template_path("sales"), {"Deals": frames()["Deals"].head(3)}, path)
-        batch.refresh(path, {"Deals": injected_frames()["Deals"]})
+        write.fill_file(builder.template_path("sales"), {"Deals": frames()["Deals"].head(3)}, path)
+        refresh.refresh(path, {"Deals": injected_frames()["Deals"]})
     ws = openpyxl.load_workbook(path)["Deals"]
     headers = [c.value for c in ws[1]]
     for column in ("Account", "SdrOwner"):
@@ -177,9 +178,9 @@ def test_data_reads_back_as_given(filled_dir: Path) -> None:
 def test_fast_path_writes_what_the_openpyxl_path_writes(tmp_path: Path) -> None:
     data = {name: frame.head(300) for name, frame in frames().items()}
     fast, slow = tmp_path / "fast.xlsx", tmp_path / "slow.xlsx"
-    fill.fill_file(builder.template_path("sales"), data, fast)
-    workbook = fill.load_template(builder.template_path("sales"))
-    fill.fill(workbook, data)
+    write.fill_file(builder.template_path("sales"), data, fast)
+    workbook = write.load_template(builder.template_path("sales"))
+    write.fill(workbook, data)
     workbook.save(slow)
     a, b = openpyxl.load_workbook(fast), openpyxl.load_workbook(slow)
     assert a.sheetnames == b.sheetnames
@@ -193,11 +194,11 @@ def test_fast_path_writes_what_the_openpyxl_path_writes(tmp_path: Path) -> None:
 
 
 def test_period_and_skipped_rows(tmp_path: Path) -> None:
-    from workbook_templates.sources import BadRow
+    from workbook_templates.fill.sources import BadRow
 
     path = tmp_path / "sales.xlsx"
     skipped = [BadRow("deals.csv", 7, "Deals", "Amount", "=1+1", "not a number")]
-    fill.fill_file(
+    write.fill_file(
         builder.template_path("sales"),
         frames(),
         path,
@@ -205,8 +206,8 @@ def test_period_and_skipped_rows(tmp_path: Path) -> None:
         skipped=skipped,
     )
     workbook = openpyxl.load_workbook(path)
-    assert fill.period(workbook) == (dt.date(2025, 1, 1), dt.date(2025, 3, 31))
-    sheet = workbook[fill.SKIPPED_SHEET]
+    assert write.period(workbook) == (dt.date(2025, 1, 1), dt.date(2025, 3, 31))
+    sheet = workbook[write.SKIPPED_SHEET]
     assert [c.value for c in sheet[2]][:6] == ["deals.csv", 7, "Deals", "Amount", "=1+1", "not a number"]
     assert sheet["E2"].data_type == "s"
 
@@ -269,7 +270,7 @@ def test_dynamic_array_marker_survives_the_fill(tmp_path: Path) -> None:
     openpyxl.load_workbook(template).save(saved)
     assert not cached_values.read_dynamic_arrays(saved)
     out = tmp_path / "sales.xlsx"
-    fill.fill_file(template, frames(), out)
+    write.fill_file(template, frames(), out)
     assert_dynamic_array(out)
     value = openpyxl.load_workbook(out, data_only=True)["KPIs"]["C5"].value
     assert isinstance(value, float)
@@ -282,7 +283,7 @@ def test_a_failed_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr(cached_values, "_write_with_rows", broken)
     out = tmp_path / "sales.xlsx"
     with pytest.raises(OSError, match="disk full"):
-        fill.fill_file(builder.template_path("sales"), frames(), out)
+        write.fill_file(builder.template_path("sales"), frames(), out)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -297,21 +298,21 @@ def test_xml_value_kinds() -> None:
 
 def test_a_reused_template_fills_as_a_fresh_one(tmp_path: Path) -> None:
     """fill_file keeps each template loaded and puts it back before the next fill: nothing may leak."""
-    from workbook_templates.sources import BadRow
+    from workbook_templates.fill.sources import BadRow
 
     template = builder.template_path("sales")
     other = {name: frame.head(500) for name, frame in frames().items()}
     skipped = [BadRow("deals.csv", 3, "Deals", "Amount", "x", "not a number")]
-    fill.fill_file(
+    write.fill_file(
         template,
         frames(),
         tmp_path / "first.xlsx",
         skipped=skipped,
         period_range=(dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
     )
-    fill.fill_file(template, other, tmp_path / "reused.xlsx")
-    fill._Reusable._loaded.clear()
-    fill.fill_file(template, other, tmp_path / "fresh.xlsx")
+    write.fill_file(template, other, tmp_path / "reused.xlsx")
+    write._Reusable._loaded.clear()
+    write.fill_file(template, other, tmp_path / "fresh.xlsx")
     with zipfile.ZipFile(tmp_path / "reused.xlsx") as reused, zipfile.ZipFile(tmp_path / "fresh.xlsx") as fresh:
         assert reused.namelist() == fresh.namelist()
         differ = [n for n in fresh.namelist() if n != "docProps/core.xml" and reused.read(n) != fresh.read(n)]

@@ -22,8 +22,9 @@ from openpyxl.styles import PatternFill
 from typer.testing import CliRunner
 
 from tests.test_fill import assert_dynamic_array, with_dynamic_array
-from workbook_templates import batch, builder, commands, fill, sample_data
-from workbook_templates.cached_values import sheet_parts
+from workbook_templates import builder, sample_data
+from workbook_templates.fill import commands, refresh, write
+from workbook_templates.fill.cached_values import sheet_parts
 
 USER_FILL = "FF00B050"
 
@@ -36,7 +37,7 @@ def frames() -> dict[str, pd.DataFrame]:
 
 def edited_workbook(path: Path) -> Path:
     """A filled sales workbook after a person added a sheet, formulas, a chart and a colour."""
-    fill.fill_file(builder.template_path("sales"), frames(), path)
+    write.fill_file(builder.template_path("sales"), frames(), path)
     workbook = openpyxl.load_workbook(path)
     mine = workbook.create_sheet("My analysis")
     mine["A1"], mine["B1"] = "Won amount", '=SUMIFS(Deals[Amount],Deals[Status],"Won")'
@@ -64,7 +65,7 @@ def test_refresh_keeps_what_a_person_added(tmp_path: Path) -> None:
     original = path.read_bytes()
     charts_before = chart_parts(path)
     new_deals = frames()["Deals"].sample(400, random_state=1).sort_values("DealId")
-    result = batch.refresh(path, {"Deals": new_deals})
+    result = refresh.refresh(path, {"Deals": new_deals})
 
     assert result.backup.read_bytes() == original
     assert re.fullmatch(r"sales\.backup-\d{8}-\d{6}\.xlsx", result.backup.name)
@@ -92,18 +93,18 @@ def test_refresh_keeps_what_a_person_added(tmp_path: Path) -> None:
 
 def test_refresh_with_fewer_and_more_rows_than_before(tmp_path: Path) -> None:
     path = tmp_path / "sales.xlsx"
-    fill.fill_file(builder.template_path("sales"), {"Deals": frames()["Deals"].head(50)}, path)
+    write.fill_file(builder.template_path("sales"), {"Deals": frames()["Deals"].head(50)}, path)
     for count in (10, 300):
-        batch.refresh(path, {"Deals": frames()["Deals"].head(count)})
+        refresh.refresh(path, {"Deals": frames()["Deals"].head(count)})
         ws = openpyxl.load_workbook(path)["Deals"]
         assert ws.tables["Deals"].ref == f"A1:AA{count + 1}" and ws.max_row == count + 1
 
 
 def test_refresh_keeps_dynamic_arrays(tmp_path: Path) -> None:
     filled = tmp_path / "filled.xlsx"
-    fill.fill_file(builder.template_path("sales"), frames(), filled)
+    write.fill_file(builder.template_path("sales"), frames(), filled)
     path = with_dynamic_array(filled, tmp_path / "sales.xlsx")
-    batch.refresh(path, {"Deals": frames()["Deals"].head(100)})
+    refresh.refresh(path, {"Deals": frames()["Deals"].head(100)})
     assert_dynamic_array(path)
 
 
@@ -214,20 +215,20 @@ def with_people_part(path: Path) -> Path:
 )
 def test_refresh_refuses_what_it_would_lose(make, named: str, tmp_path: Path) -> None:  # noqa: ANN001
     path = tmp_path / "sales.xlsx"
-    fill.fill_file(builder.template_path("sales"), {"Deals": frames()["Deals"].head(20)}, path)
+    write.fill_file(builder.template_path("sales"), {"Deals": frames()["Deals"].head(20)}, path)
     make(path)
     before = path.read_bytes()
-    with pytest.raises(batch.RefreshRefused) as refused:
-        batch.refresh(path, {"Deals": frames()["Deals"].head(30)})
+    with pytest.raises(refresh.RefreshRefused) as refused:
+        refresh.refresh(path, {"Deals": frames()["Deals"].head(30)})
     assert named in str(refused.value)
     assert path.read_bytes() == before and list(tmp_path.iterdir()) == [path]  # untouched, no backup
-    forced = batch.refresh(path, {"Deals": frames()["Deals"].head(30)}, force=True)
+    forced = refresh.refresh(path, {"Deals": frames()["Deals"].head(30)}, force=True)
     assert forced.rows == {"Deals": 30} and forced.backup.read_bytes() == before
 
 
 def test_refresh_command(tmp_path: Path) -> None:
     path = tmp_path / "sales.xlsx"
-    fill.fill_file(builder.template_path("sales"), {"Deals": frames()["Deals"].head(20)}, path)
+    write.fill_file(builder.template_path("sales"), {"Deals": frames()["Deals"].head(20)}, path)
     data = tmp_path / "data"
     sample_data.write_csv(data, frames={"Deals": frames()["Deals"].head(60)})
     runner = CliRunner()
@@ -242,7 +243,7 @@ def test_refresh_command(tmp_path: Path) -> None:
 
 def test_refresh_moves_a_totals_row_and_never_overwrites_cells_below(tmp_path: Path) -> None:
     path = tmp_path / "sales.xlsx"
-    fill.fill_file(builder.template_path("sales"), {"Deals": frames()["Deals"].head(20)}, path)
+    write.fill_file(builder.template_path("sales"), {"Deals": frames()["Deals"].head(20)}, path)
     workbook = openpyxl.load_workbook(path)
     ws = workbook["Deals"]
     table = ws.tables["Deals"]
@@ -254,7 +255,7 @@ def test_refresh_moves_a_totals_row_and_never_overwrites_cells_below(tmp_path: P
     ws["A30"] = "Checked by Ann"
     workbook.save(path)
 
-    batch.refresh(path, {"Deals": frames()["Deals"].head(5)})
+    refresh.refresh(path, {"Deals": frames()["Deals"].head(5)})
     ws = openpyxl.load_workbook(path)["Deals"]
     assert ws.tables["Deals"].ref == "A1:AA7" and ws.tables["Deals"].autoFilter.ref == "A1:AA6"
     assert ws.cell(7, 1).value == "Total" and ws.cell(7, amount).value == "=SUBTOTAL(109,Deals[Amount])"
@@ -262,7 +263,7 @@ def test_refresh_moves_a_totals_row_and_never_overwrites_cells_below(tmp_path: P
 
     before = path.read_bytes()
     with pytest.raises(ValueError, match=r"Deals!A30"):
-        batch.refresh(path, {"Deals": frames()["Deals"].head(40)})
+        refresh.refresh(path, {"Deals": frames()["Deals"].head(40)})
     assert path.read_bytes() == before
     refused = CliRunner().invoke(commands.app, ["refresh", str(path), "--data", str(deals_csv(tmp_path, 40))])
     assert refused.exit_code == 1 and "Nothing was changed" in refused.output

@@ -16,7 +16,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from workbook_templates import data_model, sample_data, sources
+from workbook_templates import data_model, sample_data
+from workbook_templates.fill import sources
 
 SALESFORCE_HEADER = [
     "Opportunity Owner", "Account Name", "Opportunity Name", "Type", "Lead Source", "Amount", "Probability (%)",
@@ -323,9 +324,10 @@ def test_excel_serial_dates_and_datetimes_from_xlsx(tmp_path: Path) -> None:
 
 def test_a_folder_scan_skips_filled_workbooks_and_reports(tmp_path: Path) -> None:
     """``--out`` inside the data folder: the next run must not read its own workbooks back as data."""
-    from workbook_templates import builder, fill
+    from workbook_templates import builder
+    from workbook_templates.fill import write
 
     sample_data.write_csv(tmp_path, frames={"Deals": frames()["Deals"].head(10)})
-    fill.fill_file(builder.template_path("sales"), {"Deals": frames()["Deals"].head(10)}, tmp_path / "sales.xlsx")
+    write.fill_file(builder.template_path("sales"), {"Deals": frames()["Deals"].head(10)}, tmp_path / "sales.xlsx")
     (tmp_path / "bad-rows.csv").write_text("file,row\n", encoding="utf-8")
     assert [table for _, _, table in sources.discover([tmp_path])] == ["Deals"]

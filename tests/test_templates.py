@@ -19,7 +19,8 @@ import openpyxl
 import pytest
 
 import udfs
-from workbook_templates import builder, fill, sample_data, spec
+from workbook_templates import builder, sample_data, spec
+from workbook_templates.fill import write
 from workbook_templates.formulas import BUILTINS, functions_used, number_literals, references_used
 from workbook_templates.messages import LANGUAGES
 
@@ -33,7 +34,7 @@ TEAM_METRICS = tomllib.loads((Path(spec.__file__).parent / "team_metrics.toml").
 def filled(team: str, lang: str = "en") -> openpyxl.Workbook:
     """The team's template filled with the bundled sample data (scorecard rows included)."""
     workbook = builder.build(team, lang)
-    fill.fill(workbook, sample_data_frames())
+    write.fill(workbook, sample_data_frames())
     return workbook
 
 
@@ -164,7 +165,7 @@ def test_formula_like_text_in_data_stays_text(tmp_path):
     deals["Account"] = ['=HYPERLINK("http://x")', "+1+1", "@SUM(1)"]
     frames["Deals"] = deals
     workbook = builder.build("sales")
-    fill.fill(workbook, frames)
+    write.fill(workbook, frames)
     path = tmp_path / "sales.xlsx"
     workbook.save(path)
     ws = openpyxl.load_workbook(path)["Deals"]

@@ -38,7 +38,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 import udfs
 
 from . import data_model
-from .cells import write_formula, write_value
+from .fill.cells import write_formula, write_value
 from .messages import LANGUAGES, Messages, messages
 from .spec import TeamSpec, load, load_all
 

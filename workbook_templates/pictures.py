@@ -18,7 +18,8 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from addin.libreoffice import calc
 
-from . import builder, fill, sample_data, spec
+from . import builder, sample_data, spec
+from .fill import write
 from .messages import messages
 
 PICTURE_DIR = Path(__file__).resolve().parent.parent / "docs" / "img"
@@ -30,7 +31,7 @@ def render(team: str, out_dir: Path, frames: dict, lang: str = "en") -> Path:
     if shutil.which("pdftoppm") is None:
         raise RuntimeError("pdftoppm is missing: apt-get install poppler-utils")
     workbook = builder.build(team, lang)
-    fill.fill(workbook, frames)
+    write.fill(workbook, frames)
     kpi_title = messages(lang)["sheet.kpis"]
     for ws in workbook.worksheets:
         if ws.title != kpi_title:

@@ -13,7 +13,8 @@ import openpyxl
 import pytest
 
 from addin.libreoffice import calc as recalc
-from workbook_templates import builder, fill
+from workbook_templates import builder
+from workbook_templates.fill import write
 
 from .compare import FORBIDDEN, comparable, frames, same
 from .test_bridge import soffice
@@ -23,7 +24,7 @@ from .test_bridge import soffice
 @pytest.mark.parametrize("team", ["sales", "support"])
 def test_cached_values_are_what_calc_computes(team: str, tmp_path) -> None:  # noqa: ANN001
     path = tmp_path / f"{team}.xlsx"
-    fill.fill_file(builder.template_path(team), frames(), path)
+    write.fill_file(builder.template_path(team), frames(), path)
     cached_book = openpyxl.load_workbook(path, data_only=True)
     formulas = openpyxl.load_workbook(path)
     cells = [

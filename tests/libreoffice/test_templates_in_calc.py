@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from addin.libreoffice import calc as recalc
-from workbook_templates import builder, fill, spec
+from workbook_templates import builder, spec
+from workbook_templates.fill import write
 from workbook_templates.formulas import WorkbookEvaluator
 
 from .compare import FORBIDDEN, comparable, frames, same
@@ -22,7 +23,7 @@ from .test_bridge import soffice
 @pytest.mark.parametrize("team", spec.TEAM_ORDER)
 def test_template_computes_in_calc_as_in_python(team, tmp_path):
     workbook = builder.build(team)
-    fill.fill(workbook, frames())
+    write.fill(workbook, frames())
     path = tmp_path / f"{team}.xlsx"
     workbook.save(path)
 

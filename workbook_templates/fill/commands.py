@@ -19,10 +19,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import batch, exports, sample_data, sources
-from .fill import FillResult
-from .messages import LANGUAGES
-from .spec import TEAM_ORDER
+from .. import sample_data
+from ..messages import LANGUAGES
+from ..spec import TEAM_ORDER
+from . import batch, exports, refresh, sources
+from .split import SPLITS
+from .write import FillResult
 
 app = typer.Typer(help="Fill the team workbooks from CRM exports.", no_args_is_help=True)
 console = Console()
@@ -34,7 +36,7 @@ DATA_HELP = (
 )
 PERIOD_HELP = "Reporting period START END (ISO dates, e.g. 2025-10-01 2025-12-31); default: the template's."
 PRESET_HELP = f"Read a CRM export with a bundled column preset: {', '.join(sources.preset_names())}."
-MAPPING_HELP = "A TOML mapping file for any other export's columns (format: workbook_templates/presets/*.toml)."
+MAPPING_HELP = "A TOML mapping file for any other export's columns (format: workbook_templates/fill/presets/*.toml)."
 ENCODING_HELP = (
     "The text encoding of the CSV files (utf-8, gb18030, big5, utf-16, cp1252, ...); default: found from each file."
 )
@@ -96,8 +98,8 @@ unless --force. Rows that cannot be read stop the fill and are listed (also in O
 unless --skip-bad-rows.
     """
     teams = _checked(lambda: batch.teams_for(team))
-    if split is not None and split not in batch.SPLITS:
-        _usage(f"--split must be one of {', '.join(batch.SPLITS)}")
+    if split is not None and split not in SPLITS:
+        _usage(f"--split must be one of {', '.join(SPLITS)}")
     if lang not in LANGUAGES:
         _usage(f"--lang must be one of {', '.join(LANGUAGES)}")
     period_range = _period(period)
@@ -113,8 +115,8 @@ unless --skip-bad-rows.
     _exit(results)
 
 
-@app.command()
-def refresh(
+@app.command("refresh")
+def refresh_command(
     workbook: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The workbook to refresh (.xlsx).")],
     data: DataOption,
     more_data: MoreData = None,
@@ -139,11 +141,11 @@ Excel 2010 formatting extensions) is refused, naming them, unless --force.
     loaded = _load([*data, *(more_data or [])], preset, mapping, skip_bad_rows, report, options)
     try:
         with console.status(f"Refreshing {workbook}..."):
-            result = batch.refresh(workbook, loaded.frames, period=period_range, skipped=loaded.skipped, force=force)
+            result = refresh.refresh(workbook, loaded.frames, period=period_range, skipped=loaded.skipped, force=force)
     except ValueError as error:  # the new rows do not fit the workbook (a table would grow over cells)
         err.print(f"[red]Not refreshed:[/] {error}. Nothing was changed.")
         raise typer.Exit(1) from None
-    except batch.RefreshRefused as refused:
+    except refresh.RefreshRefused as refused:
         err.print(f"[red]Not refreshed:[/] {refused.path} holds what openpyxl would drop:")
         for item in refused.lost:
             err.print(f"  • {item}")

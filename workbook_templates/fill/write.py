@@ -3,14 +3,14 @@
 Two ways, with the same result in a cell:
 
 - :func:`fill` works on an openpyxl workbook in memory (``write_table`` per table, then the scorecard). Every
-  value goes through :func:`workbook_templates.cells.write_value`, so CRM text that looks like a formula
+  value goes through :func:`workbook_templates.fill.cells.write_value`, so CRM text that looks like a formula
   lands as text. ``kpi refresh`` uses it on a workbook a person has edited, since openpyxl keeps what it
   knows of that workbook.
 - :func:`fill_file` writes a filled copy of a template to disk fast, with every formula's cached value:
   openpyxl loads the template and saves everything but the data rows; the rows of each data table are
   generated as worksheet XML (the data sheets are plain rows) and spliced into the saved package by
-  :mod:`workbook_templates.cached_values`, and the formulas are evaluated by
-  :class:`workbook_templates.formulas.WorkbookEvaluator` reading the table columns directly. Text is always
+  :mod:`workbook_templates.fill.cached_values`, and the formulas are evaluated by
+  :class:`workbook_templates.formulas.ColumnEvaluator` reading the table columns directly. Text is always
   an inline string (a formula only exists in an ``<f>`` element, which a data cell never has); text that
   :func:`cells.is_formula_like` flags also gets the quote prefix, as ``write_value`` gives it.
 
@@ -40,15 +40,13 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
-import udfs
-
-from . import data_model
-from .builder import COLUMN_FORMATS, FIRST_ROW, HEADER_FILL, HEADER_FONT, TemplateBuilder
+from .. import data_model
+from ..builder import COLUMN_FORMATS, FIRST_ROW, HEADER_FILL, HEADER_FONT, TemplateBuilder
+from ..formulas import ColumnEvaluator, ExcelError, FormulaError, WorkbookEvaluator
+from ..messages import messages
+from ..spec import TeamSpec, load
 from .cached_values import DynamicArrays, SheetRows, escape, finish, read_dynamic_arrays
 from .cells import is_formula_like, plain_value, write_value
-from .formulas import _EAGER, _LAZY, ExcelError, FormulaError, RangeValue, WorkbookEvaluator, _Fail, _plain
-from .messages import messages
-from .spec import TeamSpec, load
 
 SKIPPED_SHEET = "Skipped rows"
 SKIPPED_HEADERS = ("File", "Row", "Table", "Column", "Value", "Problem")
@@ -335,7 +333,7 @@ def fill_file(
         write_skipped_rows(workbook, skipped)
     tables = {name: _table_data(workbook, name, data.get(name)) for name in spec.tables}
     sheets = {workbook[name].title: table for name, table in tables.items()}
-    evaluator = FrameEvaluator(workbook, {title: table.columns for title, table in sheets.items()})
+    evaluator = ColumnEvaluator(workbook, {title: table.columns for title, table in sheets.items()})
     values = formula_values(evaluator, workbook)
     saved = io.BytesIO()
     workbook.save(saved)
@@ -537,146 +535,9 @@ def _text_fragment(text: str, style: int | str) -> str:
     return f'" t="inlineStr"{styled}><is><t{preserve}>{escape(text)}</t></is></c>'
 
 
-# -------------------------------------------------------------------------------------- evaluation
-
-
-class FrameEvaluator(WorkbookEvaluator):
-    """A :class:`WorkbookEvaluator` that reads the data tables from column lists instead of sheet cells.
-
-    ``columns``: sheet title -> one list of values per table column (the table starts at A1, header in
-    row 1, data from row 2), as :func:`column_cells` gives them. The data sheets of the workbook hold only
-    their header row; everything else is read from the workbook as usual.
-
-    Two shortcuts keep a 100,000-row table fast, with the same results on data that fits the data model
-    (the fill's tests compare every value with the plain evaluator on the saved file):
-
-    - a catalogue function's range arguments are handed over as flat lists, not as rows of one cell (every
-      argument kind but ``choice`` flattens its range first);
-    - when it has criteria pairs, the rows they select are picked once with the evaluator's cached masks
-      (as ``COUNTIFS`` does) and the function gets only those rows, without the criteria, instead of
-      building the same masks again in every call.
-    """
-
-    def __init__(self, workbook: Workbook, columns: Mapping[str, list[list[Any]]], **options: Any) -> None:
-        super().__init__(workbook, **options)
-        self._columns = {title: cols for title, cols in columns.items()}
-        self._entries: dict[str, Any] = {}
-        self._objects: dict[int, tuple[Any, np.ndarray]] = {}
-
-    def _cell(self, ws: Any, row: int, column: int) -> Any:
-        columns = self._columns.get(ws.title)
-        if columns is None or row == 1:
-            return super()._cell(ws, row, column)
-        if column > len(columns) or row - 2 >= len(columns[column - 1]):
-            return None
-        return columns[column - 1][row - 2]
-
-    def _read(self, ws: Any, bounds: tuple[int | None, ...]) -> Any:
-        columns = self._columns.get(ws.title)
-        if columns is None:
-            return super()._read(ws, bounds)
-        count = len(columns[0]) if columns else 0
-        min_col, min_row, max_col, max_row = bounds
-        area = (min_col or 1, min_row or 1, max_col or len(columns), max_row or count + 1)
-        key = (ws.title, area)
-        if key not in self._ranges:
-            first_col, first_row, last_col, last_row = area
-            header: list[Any] = []
-            if first_row == 1:
-                header = [super(FrameEvaluator, self)._cell(ws, 1, c) for c in range(first_col, last_col + 1)]
-                first_row = 2
-            height = max(last_row - first_row + 1, 0)
-            picked = []
-            for c in range(first_col, last_col + 1):
-                values = _slice(columns[c - 1], first_row - 2, last_row - 1) if c <= len(columns) else []
-                picked.append(values if len(values) == height else values + [None] * (height - len(values)))
-            if len(picked) == 1:
-                cells = header + picked[0] if header else picked[0]
-            else:
-                cells = header + [value for row in zip(*picked, strict=True) for value in row]
-            self._ranges[key] = _ColumnRange(cells, len(picked))
-        return self._ranges[key]
-
-    def _call(self, node: Any, sheet: str) -> Any:
-        name = self._function_keys.get(node.name) or self.function_name(node.name).upper()
-        self._function_keys[node.name] = name
-        if name in _LAZY or name in _EAGER or name not in self.functions:
-            return super()._call(node, sheet)
-        entry = self._entries.get(name)
-        if entry is None:
-            try:
-                entry = self._entries[name] = udfs.get(name)
-            except KeyError:
-                return super()._call(node, sheet)
-        values = [self._eval(arg, sheet) for arg in node.args]
-        params = entry.params
-        arguments = [
-            (value.plain_rows if index < len(params) and params[index].kind == "choice" else value.plain_cells)
-            if isinstance(value, RangeValue)
-            else _plain(value)
-            for index, value in enumerate(values)
-        ]
-        criteria = values[len(params) :]
-        if criteria and entry.criteria and len(criteria) % 2 == 0:
-            selected = self._select(values[: len(params)], params, criteria)
-            if selected is not None:
-                arguments = arguments[: len(params)]
-                for index, value in selected.items():
-                    arguments[index] = value
-        try:
-            result = self.functions[name](*arguments)
-        except udfs.KPIError as error:
-            return ExcelError(error.code, error.message)
-        if isinstance(result, list | tuple | np.ndarray):  # a table of results
-            return RangeValue([list(row) for row in result])
-        return result
-
-    def _select(self, values: list[Any], params: Sequence[Any], criteria: list[Any]) -> dict[int, list[Any]] | None:
-        """The row arguments narrowed to the rows the criteria select, or None to let the function do it."""
-        rows = [i for i, p in enumerate(params) if p.is_rows and i < len(values)]
-        if not rows or any(not isinstance(values[i], RangeValue) for i in rows):
-            return None
-        try:
-            mask = self._selected(criteria)
-        except _Fail:
-            return None
-        if any(len(values[i].cells) != len(mask) for i in rows):
-            return None
-        return {i: self._objects_of(values[i])[mask].tolist() for i in rows}
-
-    def _objects_of(self, value: Any) -> np.ndarray:
-        cached = self._objects.get(id(value))
-        if cached is None or cached[0] is not value:
-            array = np.empty(len(value.plain_cells), dtype=object)
-            array[:] = value.plain_cells
-            cached = self._objects[id(value)] = (value, array)
-        return cached[1]
-
-
-class _ColumnRange(RangeValue):
-    """A range read from table columns: its cells as one flat list (row by row); rows made on demand."""
-
-    def __init__(self, cells: list[Any], width: int) -> None:  # noqa: D107 - RangeValue's rows come later
-        self._flat, self._width = cells, max(width, 1)
-
-    @functools.cached_property
-    def cells(self) -> list[Any]:
-        return self._flat
-
-    @functools.cached_property
-    def rows(self) -> list[list[Any]]:  # type: ignore[override]
-        width = self._width
-        return [self._flat[i : i + width] for i in range(0, len(self._flat), width)]
-
-
-def _slice(values: list[Any], start: int, stop: int) -> list[Any]:
-    return values[start:stop] if start > 0 or stop < len(values) else values
-
-
 __all__ = [
     "FIRST_ROW",
     "FillResult",
-    "FrameEvaluator",
     "SKIPPED_SHEET",
     "DataColumn",
     "date_serials",

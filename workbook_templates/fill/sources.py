@@ -33,7 +33,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import data_model, exports
+from .. import data_model
+from . import exports
 
 PRESET_DIR = Path(__file__).resolve().parent / "presets"
 SUFFIXES = exports.SUFFIXES

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from .formulas import ExcelError
+from ..formulas import ExcelError
 
 METADATA_PART = "xl/metadata.xml"
 METADATA_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheetMetadata+xml"

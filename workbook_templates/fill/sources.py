@@ -202,6 +202,7 @@ class RawTable:
     header_row: int = 1
     ragged: list[exports.Ragged] = field(default_factory=list)  # rows left out: more or fewer fields
     names: list[str] | None = None  # the header as written, per frame column (repeated names stay repeated)
+    notes: list[str] = field(default_factory=list)  # how the file was read (an encoding found, decimal commas)
 
     def written(self, label: str) -> str:
         """A frame column's header as the file writes it."""
@@ -312,7 +313,6 @@ def raw_batches(
     empty = True
     try:
         for batch in export.batches():
-            empty = False
             yield RawTable(
                 where,
                 mapping.table,
@@ -322,13 +322,17 @@ def raw_batches(
                 export.header_row,
                 batch.ragged,
                 list(export.names),
+                export.notes if empty else [],
             )
+            empty = False
     except exports.ExportError as error:
         raise SourceError(f"{where}: {error}") from None
     if empty:
         frame = pd.DataFrame({name: [] for name in exports.unique_names(export.names)}, dtype=object)
         empty_rows = np.empty(0, np.int64)
-        yield RawTable(where, mapping.table, frame, empty_rows, export.decimal, export.header_row, [], export.names)
+        yield RawTable(
+            where, mapping.table, frame, empty_rows, export.decimal, export.header_row, [], export.names, export.notes
+        )
 
 
 def read_raw(
@@ -408,7 +412,7 @@ def load(
                         frame = _without(frame, bad)
                     parsed.append(frame)
                     problems += bad
-                    result.notes += [note for note in notes if note not in result.notes]
+                    result.notes += [note for note in [*raw.notes, *notes] if note not in result.notes]
             except BadData as error:
                 fatal += error.bad
                 continue
@@ -714,11 +718,19 @@ def _dates(series: pd.Series, blank: np.ndarray, date_format: str | None) -> pd.
                 parsed = parsed.fillna(pd.to_datetime(day_only, format=date_format, errors="coerce"))
         else:
             parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
-        result[text.index] = parsed.astype("datetime64[ns]")
+        result[text.index] = _in_calendar(parsed)
     others = values[~is_text]
     if len(others):
-        result[others.index] = pd.to_datetime(others.map(_date_value), errors="coerce").astype("datetime64[ns]")
+        result[others.index] = _in_calendar(pd.to_datetime(others.map(_date_value), errors="coerce"))
     return result
+
+
+def _in_calendar(parsed: pd.Series) -> pd.Series:
+    """Dates as nanosecond timestamps; those past them (9999-12-31, 0001-01-01) become NaT."""
+    if parsed.dtype == "datetime64[ns]":
+        return parsed
+    inside = (parsed >= pd.Timestamp.min) & (parsed <= pd.Timestamp.max)
+    return parsed.where(inside).astype("datetime64[ns]")
 
 
 def _placeholder_dates(series: pd.Series) -> np.ndarray:

@@ -312,3 +312,61 @@ def test_fill_takes_encoding_and_decimal(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "sales.xlsx").exists()
+
+
+# -------------------------------------------------------------------------------------------- presets
+
+
+def kpi_row(path: Path, function: str) -> tuple[object, object]:
+    """The cached value and status of the KPI computed by ``function`` on the KPI sheet of a filled workbook."""
+    ws = openpyxl.load_workbook(path, data_only=True)["KPIs"]
+    for row in ws.iter_rows(min_row=5, values_only=True):
+        if row[7] == function:
+            return row[2], row[4]
+    raise AssertionError(f"no {function} KPI")
+
+
+def salesforce_report(directory: Path, list_prices: list[str] | None) -> Path:
+    from tests.test_sources import SALESFORCE_FOOTER, SALESFORCE_HEADER, SALESFORCE_ROWS
+
+    directory.mkdir()
+    header, rows = list(SALESFORCE_HEADER), [list(r) for r in SALESFORCE_ROWS]
+    if list_prices is not None:
+        header.append("List Price")
+        rows = [[*row, price] for row, price in zip(rows, list_prices, strict=True)]
+    write_text(directory / "report1735812345678.csv", [header, *rows, *SALESFORCE_FOOTER], "utf-8-sig")
+    sample_data.write_csv(directory, frames={"Reps": frames()["Reps"]})
+    return directory
+
+
+def test_a_preset_never_invents_list_prices(tmp_path: Path) -> None:
+    """Without a list-price column the discount is #N/A with no status, and the run says why; never 0 %."""
+    from workbook_templates.fill.commands import app
+
+    data = salesforce_report(tmp_path / "data", None)
+    out = tmp_path / "out"
+    period = ["--period", "2025-10-01", "2025-12-31"]
+    result = CliRunner().invoke(app, ["fill", "sales", "--data", str(data), "--preset", "salesforce", "--out",
+                                      str(out), *period])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "no ListAmount column" in result.output and "discount applied" in result.output
+    value, status = kpi_row(out / "sales.xlsx", "DISCOUNT_RATE")
+    assert value == "#N/A" and status in (None, "")  # no status: neither on nor off track
+    assert kpi_row(out / "sales.xlsx", "FULL_PRICE_SHARE")[0] == "#N/A"
+    deals = sources.load([data], sources.preset("salesforce")).frames["Deals"]
+    assert deals["ListAmount"].isna().all()
+
+
+def test_a_preset_reads_list_prices_when_the_export_has_them(tmp_path: Path) -> None:
+    """The quarter's one won deal (Acme, 48,000) listed at 60,000: a discount of 12,000 / 60,000 = 20 %."""
+    from workbook_templates.fill.commands import app
+
+    data = salesforce_report(tmp_path / "data", ["60000", "12000", "10000", "30000"])
+    out = tmp_path / "out"
+    period = ["--period", "2025-10-01", "2025-12-31"]
+    result = CliRunner().invoke(app, ["fill", "sales", "--data", str(data), "--preset", "salesforce", "--out",
+                                      str(out), *period])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "no ListAmount column" not in result.output
+    value, status = kpi_row(out / "sales.xlsx", "DISCOUNT_RATE")
+    assert value == pytest.approx(0.2) and status == "Off track"  # target 12 %, lower is better

@@ -111,7 +111,7 @@ unless --skip-bad-rows.
         )
     )
     results = _run(jobs_list, jobs, force)
-    _summary(results, loaded.notes, loaded.skipped)
+    _summary(results, [*loaded.notes, *_absent_notes(teams, loaded.absent)], loaded.skipped)
     _exit(results)
 
 
@@ -161,7 +161,7 @@ Excel 2010 formatting extensions) is refused, naming them, unless --force.
         f"KPI cells: {result.kpi_cells}, errors: {result.kpi_errors}, cached values: {result.cached}, "
         f"{result.seconds:.1f} s. Backup of the original: {result.backup}"
     )
-    for note in [*loaded.notes, *result.notes]:
+    for note in [*loaded.notes, *_absent_notes(list(TEAM_ORDER), loaded.absent), *result.notes]:
         console.print(f"[yellow]Note:[/] {note}")
     _print_skipped(loaded.skipped)
 
@@ -287,6 +287,23 @@ def _run(jobs: Sequence[batch.Job], processes: int, force: bool) -> list[FillRes
         progress.update(task, description="Filled workbooks")
     console.print(f"{len(jobs)} workbooks in {time.perf_counter() - started:.1f} s with {processes} process(es).")
     return results
+
+
+def _absent_notes(teams: Sequence[str], absent: dict[str, list[str]]) -> list[str]:
+    """A note for each column no export has that a KPI of ``teams`` needs: blank, never made up, so #N/A."""
+    from ..spec import load as load_spec
+
+    notes = []
+    for table, columns in absent.items():
+        for column in columns:
+            reference = f"{table}[{column}]"
+            metrics = [kpi.metric for team in teams for kpi in load_spec(team).kpis if reference in kpi.formula]
+            if metrics:
+                notes.append(
+                    f"{table}: the data has no {column} column; it is left blank (not made up), "
+                    f"so {', '.join(dict.fromkeys(metrics))} show #N/A"
+                )
+    return notes
 
 
 def _summary(results: Sequence[FillResult], notes: Sequence[str], skipped: Sequence[sources.BadRow]) -> None:

@@ -380,6 +380,8 @@ class Loaded:
     skipped: list[BadRow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     files: dict[str, list[str]] = field(default_factory=dict)  # table -> files read
+    #: table -> optional columns no file of it has (left blank, never made up: KPIs using them show #N/A)
+    absent: dict[str, list[str]] = field(default_factory=dict)
 
 
 def load(
@@ -404,10 +406,12 @@ def load(
     for table in order:
         table_mapping = (mapping.tables.get(table) if mapping else None) or identity(table)
         parsed = []
+        absent_in: list[set[str]] = []  # per file
         for path, sheet, _ in (item for item in found if item[2] == table):
+            absent_in.append(set())
             try:
                 for raw in raw_batches(path, sheet, table_mapping, options):
-                    frame, bad, notes = parse(raw, table_mapping, reps=result.frames.get("Reps"))
+                    frame, bad, notes = parse(raw, table_mapping, result.frames.get("Reps"), absent_in[-1])
                     if skip_bad_rows:
                         frame = _without(frame, bad)
                     parsed.append(frame)
@@ -419,6 +423,9 @@ def load(
             result.files.setdefault(table, []).append(raw.file)
         if not parsed:
             continue
+        absent = set.intersection(*absent_in)
+        model_order = [c.name for c in data_model.TABLES[table].columns]
+        result.absent[table] = [c for c in model_order if c in absent]
         frame = pd.concat(parsed, ignore_index=True) if len(parsed) > 1 else parsed[0]
         duplicates = duplicate_keys(table, frame)
         problems += duplicates
@@ -449,9 +456,11 @@ def _without(frame: pd.DataFrame, problems: list[BadRow]) -> pd.DataFrame:
 
 
 def parse(
-    raw: RawTable, mapping: TableMapping, reps: pd.DataFrame | None = None
+    raw: RawTable, mapping: TableMapping, reps: pd.DataFrame | None = None, absent: set[str] | None = None
 ) -> tuple[pd.DataFrame, list[BadRow], list[str]]:
     """One export as a data-model frame (plus ``_file`` and ``_row`` columns), its bad values, and notes.
+
+    ``absent`` collects the optional columns the export does not have and nothing provides (left blank).
 
     Raises :class:`BadData` (fatal) for a required column the export does not have and nothing provides.
     """
@@ -495,6 +504,8 @@ def parse(
             missing.append(column)
         else:
             frame[column.name] = _typed_default(column, None, len(frame))
+            if absent is not None:
+                absent.add(column.name)
     if missing:
         bad = [
             BadRow(

@@ -28,6 +28,7 @@ from ..messages import messages
 from ..spec import TEAM_ORDER, load
 from .cached_values import partial_path, sheet_parts
 from .sources import BadRow
+from .spill import materialize
 from .split import split_data, split_values
 from .write import FillResult, fill_file
 
@@ -142,7 +143,7 @@ def run_job(job: Job) -> FillResult:
     try:
         return fill_file(
             job.template,
-            job.data,
+            materialize(job.data),  # a table kept on disk: this workbook's own rows, read here
             job.destination,
             period_range=job.period,
             skipped=job.skipped,

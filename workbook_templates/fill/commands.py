@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -104,13 +105,15 @@ unless --skip-bad-rows.
         _usage(f"--lang must be one of {', '.join(LANGUAGES)}")
     period_range = _period(period)
     options = _read_options(encoding, decimal)
-    loaded = _load([*data, *(more_data or [])], preset, mapping, skip_bad_rows, out / "bad-rows.csv", options)
-    jobs_list = _checked(
-        lambda: batch.plan(
-            teams, loaded.frames, out, lang=lang, split=split, period=period_range, skipped=loaded.skipped
+    with tempfile.TemporaryDirectory(prefix="kpi-fill-") as spill_dir:  # big tables, split per workbook
+        paths = [*data, *(more_data or [])]
+        loaded = _load(paths, preset, mapping, skip_bad_rows, out / "bad-rows.csv", options, Path(spill_dir))
+        jobs_list = _checked(
+            lambda: batch.plan(
+                teams, loaded.frames, out, lang=lang, split=split, period=period_range, skipped=loaded.skipped
+            )
         )
-    )
-    results = _run(jobs_list, jobs, force)
+        results = _run(jobs_list, jobs, force)
     _summary(results, [*loaded.notes, *_absent_notes(teams, loaded.absent)], loaded.skipped)
     _exit(results)
 
@@ -229,13 +232,20 @@ def _load(
     skip: bool,
     report: Path,
     options: exports.ReadOptions | None = None,
+    spill_dir: Path | None = None,
 ) -> sources.Loaded:
     if preset and mapping:
         _usage("use --preset or --mapping, not both (copy a preset file to change it)")
     try:
         column_map = sources.preset(preset) if preset else sources.load_mapping(mapping) if mapping else None
-        with console.status("Reading the data..."):
-            return sources.load(paths, column_map, skip_bad_rows=skip, options=options)
+        with console.status("Reading the data...") as status:
+
+            def progress(table: str, rows: int) -> None:
+                status.update(f"Reading the data: {table}, {rows:,} rows read and checked...")
+
+            return sources.load(
+                paths, column_map, skip_bad_rows=skip, options=options, spill_dir=spill_dir, progress=progress
+            )
     except sources.SourceError as error:
         err.print(f"[red]Error:[/] {error}")
         raise typer.Exit(1) from None
@@ -245,7 +255,8 @@ def _load(
         _print_bad(bad.bad, "Rows that cannot be read")
         if bad.fatal:
             err.print(
-                "[red]No workbook was written:[/] a required column is missing (see above); fix the file or mapping."
+                "[red]No workbook was written:[/] a column is missing or named twice (see above); "
+                "fix the file or mapping."
             )
         else:
             err.print("[red]No workbook was written.[/] Fix these rows, or pass --skip-bad-rows to leave them out.")

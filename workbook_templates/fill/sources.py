@@ -25,7 +25,7 @@ import fnmatch
 import re
 import tomllib
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from .. import data_model
-from . import exports
+from . import exports, spill
 
 PRESET_DIR = Path(__file__).resolve().parent / "presets"
 SUFFIXES = exports.SUFFIXES
@@ -390,13 +390,21 @@ def load(
     *,
     skip_bad_rows: bool = False,
     options: exports.ReadOptions | None = None,
+    spill_dir: str | Path | None = None,
+    spill_rows: int | None = None,
+    progress: Callable[[str, int], None] | None = None,
 ) -> Loaded:
     """Read every table in ``paths`` into data-model frames (see the module's docstring).
 
-    ``options`` fixes the CSV encoding or decimal separator (otherwise found from each file). Raises
-    :class:`BadData` when a value cannot be read (unless ``skip_bad_rows``: then those rows are left out and
-    listed in ``Loaded.skipped``) or a required column is missing (always), and :class:`SourceError` when a
-    file cannot be read at all.
+    ``options`` fixes the CSV encoding or decimal separator (otherwise found from each file). Files are read
+    and checked in batches; with ``spill_dir``, a table longer than ``spill_rows`` (default
+    :data:`.spill.SPILL_ROWS`) is kept there on disk as a
+    :class:`.spill.SpilledTable` instead of a frame, so memory stays bounded whatever the size of the files.
+    ``progress(table, rows)`` is called after each batch with the rows of the table read so far.
+
+    Raises :class:`BadData` when a value cannot be read (unless ``skip_bad_rows``: then those rows are left
+    out and listed in ``Loaded.skipped``) or a required column is missing (always), and
+    :class:`SourceError` when a file cannot be read at all.
     """
     result = Loaded(frames={})
     found = discover(paths, mapping, result.notes)
@@ -405,46 +413,123 @@ def load(
     order = sorted({table for _, _, table in found}, key=lambda name: name != "Reps")  # Reps first: looked up
     for table in order:
         table_mapping = (mapping.tables.get(table) if mapping else None) or identity(table)
-        parsed = []
+        limit = spill.SPILL_ROWS if spill_rows is None else spill_rows
+        collected = _Collected(table, Path(spill_dir) if spill_dir is not None else None, limit)
         absent_in: list[set[str]] = []  # per file
         for path, sheet, _ in (item for item in found if item[2] == table):
             absent_in.append(set())
             try:
                 for raw in raw_batches(path, sheet, table_mapping, options):
                     frame, bad, notes = parse(raw, table_mapping, result.frames.get("Reps"), absent_in[-1])
-                    if skip_bad_rows:
-                        frame = _without(frame, bad)
-                    parsed.append(frame)
                     problems += bad
                     result.notes += [note for note in [*raw.notes, *notes] if note not in result.notes]
+                    if fatal or (problems and not skip_bad_rows):
+                        collected.add(frame, keep=False)  # nothing will be written: only problems are sought
+                        continue
+                    collected.add(_without(frame, bad) if skip_bad_rows else frame)
+                    if progress is not None:
+                        progress(table, collected.rows)
             except BadData as error:
                 fatal += error.bad
                 continue
             result.files.setdefault(table, []).append(raw.file)
-        if not parsed:
+        if not absent_in or fatal:
             continue
         absent = set.intersection(*absent_in)
-        model_order = [c.name for c in data_model.TABLES[table].columns]
-        result.absent[table] = [c for c in model_order if c in absent]
-        frame = pd.concat(parsed, ignore_index=True) if len(parsed) > 1 else parsed[0]
-        duplicates = duplicate_keys(table, frame)
+        result.absent[table] = [c.name for c in data_model.TABLES[table].columns if c.name in absent]
+        frame, duplicates = collected.finish(skip_bad_rows)
         problems += duplicates
-        if skip_bad_rows:
-            frame = _without(frame, duplicates)
-        result.frames[table] = frame
+        if frame is not None:
+            result.frames[table] = frame
     problems.sort(key=lambda bad: (bad.file, bad.row))  # as the files read, top to bottom
     if fatal:
         raise BadData(fatal, fatal=True)
     if problems and not skip_bad_rows:
         raise BadData(problems)
     result.skipped = problems
-    for table, frame in result.frames.items():
-        clean = frame.drop(columns=["_file", "_row"]).reset_index(drop=True)
-        left = data_model.check_frame(table, clean)
-        if left:  # a bug here, not in the data: every check above should have caught it
-            raise SourceError(f"{table}: the data still does not fit the data model: {left}")
-        result.frames[table] = clean
     return result
+
+
+class _Collected:
+    """The checked frames of one table: kept in memory, or written to disk once they pass ``spill_rows``.
+
+    The key columns of every row are kept aside (small beside the rows), so duplicate keys are found over
+    the whole table, even when the rows stopped being kept because the fill will stop on bad rows.
+    """
+
+    def __init__(self, table: str, spill_dir: Path | None, spill_rows: int) -> None:
+        self.table, self.spill_dir, self.spill_rows = table, spill_dir, spill_rows
+        self.key = list(data_model.TABLES[table].key)
+        self.frames: list[pd.DataFrame] = []
+        self.keys: list[pd.DataFrame] = []
+        self.rows = 0  # rows read
+        self.kept = 0  # rows kept (in memory or on disk)
+        self.writer: spill.SpillWriter | None = None
+
+    def add(self, frame: pd.DataFrame, *, keep: bool = True) -> None:
+        """Add the rows of a batch, or with ``keep`` false only their keys."""
+        self.rows += len(frame)
+        if self.key:
+            keys = frame[[*self.key, "_file", "_row"]].reset_index(drop=True)
+            keys["_seq"] = range(self.kept, self.kept + len(frame)) if keep else -1
+            self.keys.append(keys)
+        if not keep:
+            return
+        self.kept += len(frame)
+        if self.writer is None and self.spill_dir is not None and self.kept > self.spill_rows:
+            self.spill_dir.mkdir(parents=True, exist_ok=True)
+            self.writer = spill.SpillWriter(self.spill_dir / f"{self.table}.parquet", self.table)
+            for kept in self.frames:
+                self._write(kept)
+            self.frames = []
+        if self.writer is not None:
+            self._write(frame)
+        else:
+            self.frames.append(frame)
+
+    def _write(self, frame: pd.DataFrame) -> None:
+        _checked(self.table, frame, keys=False)  # keys are compared over the whole table, in finish()
+        assert self.writer is not None
+        self.writer.write(frame)  # with its bookkeeping columns: where each row came from
+
+    def duplicates(self) -> tuple[list[BadRow], list[int]]:
+        """Rows whose key an earlier row has, and their ``_seq`` numbers among the rows kept."""
+        if not self.keys:
+            return [], []
+        keys = pd.concat(self.keys, ignore_index=True) if len(self.keys) > 1 else self.keys[0]
+        duplicates = duplicate_keys(self.table, keys)
+        if not duplicates:
+            return [], []
+        seqs = keys["_seq"][keys.duplicated(self.key, keep="first").to_numpy() & (keys["_seq"] >= 0).to_numpy()]
+        return duplicates, seqs.tolist()
+
+    def finish(self, skip_bad_rows: bool) -> tuple[pd.DataFrame | spill.SpilledTable | None, list[BadRow]]:
+        """The table (duplicate keys left out when ``skip_bad_rows``; None when rows were not kept) and
+        its duplicate keys."""
+        duplicates, seqs = self.duplicates()
+        if self.writer is not None:
+            excluded = tuple(seqs) if skip_bad_rows else ()
+            return self.writer.close(excluded), duplicates
+        if not self.frames or self.kept < self.rows:
+            return None, duplicates
+        frame = pd.concat(self.frames, ignore_index=True) if len(self.frames) > 1 else self.frames[0]
+        if skip_bad_rows:
+            frame = _without(frame, duplicates)
+        elif duplicates:  # the fill stops; the frame is not used
+            return None, duplicates
+        return _checked(self.table, frame), duplicates
+
+
+def _checked(table: str, frame: pd.DataFrame, *, keys: bool = True) -> pd.DataFrame:
+    """``frame`` without its bookkeeping columns, after making sure it fits the data model (its keys are
+    unique unless ``keys`` is false: a batch of a table whose keys are compared as a whole)."""
+    clean = frame.drop(columns=["_file", "_row"]).reset_index(drop=True)
+    left = data_model.check_frame(table, clean)
+    if not keys:
+        left = [problem for problem in left if not problem.startswith(f"{table}: duplicate keys")]
+    if left:  # a bug here, not in the data: every check above should have caught it
+        raise SourceError(f"{table}: the data still does not fit the data model: {left}")
+    return clean
 
 
 def _without(frame: pd.DataFrame, problems: list[BadRow]) -> pd.DataFrame:

@@ -7,11 +7,14 @@ Each split workbook holds only that value's rows of the tables that have the spl
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import pandas as pd
 
 from ..spec import TeamSpec
+from .spill import SpilledTable
 from .write import scorecard_people
 
 SPLITS = ("owner", "team", "region")
@@ -54,14 +57,20 @@ def split_values(spec: TeamSpec, data: Mapping[str, pd.DataFrame], split: str, p
 
 
 def split_data(
-    data: Mapping[str, pd.DataFrame], split: str, values: Sequence[str]
+    data: Mapping[str, pd.DataFrame], split: str, values: Sequence[str], spill_dir: Path | None = None
 ) -> dict[str, dict[str, pd.DataFrame]]:
-    """``{value: {table: rows of that value}}``, each table grouped once."""
+    """``{value: {table: rows of that value}}``, each table grouped once. A table kept on disk
+    (:class:`.spill.SpilledTable`) is streamed into one partition per value under ``spill_dir``."""
     columns = SPLIT_COLUMNS[split]
     result: dict[str, dict[str, pd.DataFrame]] = {value: {} for value in values}
     for table, frame in data.items():
         column = columns.get(table)
         if column is None or column not in frame:
+            continue
+        if isinstance(frame, SpilledTable):
+            folder = (spill_dir or frame.path.parent) / f"{table}-by-{column}-{uuid.uuid4().hex[:8]}"
+            for value, part in frame.partition(column, values, folder).items():
+                result[value][table] = part
             continue
         groups = {str(key): group for key, group in frame.groupby(frame[column].astype(str), sort=False)}
         for value in values:
@@ -73,7 +82,8 @@ def split_data(
             if table in own:
                 continue
             if table in CUSTOMER_TABLES and customers is not None and "Customer" in frame:
-                own[table] = frame[frame["Customer"].isin(customers["Customer"])]
+                whole = frame.to_pandas() if isinstance(frame, SpilledTable) else frame
+                own[table] = whole[whole["Customer"].isin(customers["Customer"])]
             else:
                 own[table] = frame
     return result

@@ -44,7 +44,7 @@ DELIMITERS = ",;\t|"
 DECIMALS = (".", ",")
 SAMPLE_BYTES = 1 << 20  # what the encoding, delimiter and decimal are judged from
 BATCH_ROWS = 100_000  # rows per batch from workbooks and Parquet files
-CSV_BLOCK_BYTES = 16 << 20  # bytes per block of the CSV reader (a batch is one block)
+CSV_BLOCK_BYTES = 8 << 20  # bytes per block of the CSV reader (a batch is one block: some 40,000 rows)
 HEADER_SEARCH_ROWS = 30
 
 _COMMA_DECIMAL = re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+$")  # 1,5  1.234,56
@@ -278,14 +278,12 @@ def open_csv(
             except (pa.ArrowInvalid, UnicodeDecodeError) as error:
                 raise ExportError(f"cannot read it as {encoding} CSV ({error}); try --encoding") from None
             count = record_batch.num_rows
-            numbers = np.empty(count, dtype=np.int64)
-            filled = 0
-            skipped_rows = {r.row for r in ragged[reported:]} | set(blank_lines)
-            while filled < count:  # the rows the reader kept are those not reported as ragged
-                if next_row not in skipped_rows:
-                    numbers[filled] = next_row
-                    filled += 1
-                next_row += 1
+            # the rows the reader kept are those it did not pass over (ragged rows, blank lines)
+            passed_over = np.array(sorted({r.row for r in ragged[reported:]} | set(blank_lines)), dtype=np.int64)
+            passed_over = passed_over[passed_over >= next_row]
+            span = np.arange(next_row, next_row + count + len(passed_over), dtype=np.int64)
+            numbers = np.setdiff1d(span, passed_over, assume_unique=True)[:count]
+            next_row = int(numbers[-1]) + 1 if count else next_row
             batch_ragged = [r for r in ragged[reported:] if r.row < next_row]
             reported += len(batch_ragged)
             blank = _blank_records(record_batch)

@@ -469,9 +469,15 @@ class _Collected:
     def add(self, frame: pd.DataFrame, *, keep: bool = True) -> None:
         """Add the rows of a batch, or with ``keep`` false only their keys."""
         self.rows += len(frame)
-        if self.key:
-            keys = frame[[*self.key, "_file", "_row"]].reset_index(drop=True)
-            keys["_seq"] = range(self.kept, self.kept + len(frame)) if keep else -1
+        if self.key:  # compact copies: Arrow text, the file as a category, never a view of the batch
+            keys = pd.DataFrame(
+                {
+                    **{k: _compact(frame[k]) for k in self.key},
+                    "_file": pd.Categorical(frame["_file"].to_numpy()),
+                    "_row": frame["_row"].to_numpy(dtype=np.int64, copy=True),
+                    "_seq": np.arange(self.kept, self.kept + len(frame)) if keep else np.full(len(frame), -1),
+                }
+            )
             self.keys.append(keys)
         if not keep:
             return
@@ -488,8 +494,9 @@ class _Collected:
             self.frames.append(frame)
 
     def _write(self, frame: pd.DataFrame) -> None:
-        _checked(self.table, frame, keys=False)  # keys are compared over the whole table, in finish()
         assert self.writer is not None
+        if self.writer.rows == 0:  # the first batch proves the conversion; all go through the same code
+            _checked(self.table, frame, keys=False)  # keys are compared over the whole table, in finish()
         self.writer.write(frame)  # with its bookkeeping columns: where each row came from
 
     def duplicates(self) -> tuple[list[BadRow], list[int]]:
@@ -518,6 +525,13 @@ class _Collected:
         elif duplicates:  # the fill stops; the frame is not used
             return None, duplicates
         return _checked(self.table, frame), duplicates
+
+
+def _compact(series: pd.Series) -> pd.Series:
+    """A key column in little memory: text as Arrow strings, anything else as it is (copied)."""
+    if series.dtype == object:
+        return series.astype("string[pyarrow]").reset_index(drop=True)
+    return series.reset_index(drop=True).copy()
 
 
 def _checked(table: str, frame: pd.DataFrame, *, keys: bool = True) -> pd.DataFrame:
@@ -718,7 +732,9 @@ def parse_column(
         failed = parsed.isna().to_numpy() & ~blank
         problem = f"not a date in the format {_shown_format(fmt)}"
         early = (parsed < FIRST_DATE).to_numpy(dtype=bool, na_value=False)
-        out_of_range = failed & _placeholder_dates(series)
+        out_of_range = np.zeros(len(series), dtype=bool)
+        if failed.any():  # only values that did not parse can be past the calendar
+            out_of_range[failed] = _placeholder_dates(series[failed])
         parsed = parsed.where(~early)
         failed = failed & ~out_of_range
         outside = [(int(rows[i]), _raw(series.iloc[i]), _BEFORE_EXCEL) for i in np.flatnonzero(early)]

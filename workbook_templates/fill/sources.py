@@ -1,20 +1,24 @@
 """Reading CRM exports into the data model's tables, and saying exactly which rows could not be read.
 
-Inputs: CSV (UTF-8 with or without BOM, or Windows-1252; comma or semicolon), XLSX (read with
-python-calamine) and Parquet. ``--data`` takes files or folders; a file named like a table (``Deals.csv``,
+Inputs: CSV in any common encoding and dialect, XLSX/XLSM, XLS and Parquet, read in batches by
+:mod:`.exports`. ``--data`` takes files or folders; a file named like a table (``Deals.csv``,
 ``deals.xlsx``, ``Deals.parquet``) holds that table, an .xlsx may hold several tables on sheets named like
 them, and a mapping's ``files`` patterns claim other files (a Salesforce report called ``report1699.csv``).
 
 A mapping (:class:`TableMapping`) says which export column becomes which data-model column, how its dates
 are written, which export values mean which category, what a column the export lacks is derived from or
 defaults to. Two presets ship in ``presets/`` (``salesforce``, ``hubspot``); ``--mapping FILE`` reads the same
-TOML format. Without a mapping a table's columns must be named as in ``docs/DATA_MODEL.md``.
+TOML format. Without a mapping a table's columns must be named as in ``docs/DATA_MODEL.md``. Nothing is made
+up: an optional column no export has stays blank and is listed in :attr:`Loaded.absent`.
 
-Every value is checked against the data model: a required column missing from the file, a blank required
-value, a date or number that does not parse, a category value that is not allowed, a number outside its
-range, a duplicate key. Each problem is a :class:`BadRow` naming the file, the row as the file numbers it
-(header = row 1, as a spreadsheet shows it), the column and the value. :func:`load` raises
-:class:`BadData` listing them all, unless ``skip_bad_rows`` (then the rows are left out and returned).
+Every value is checked against the data model: a required column missing from the file, two columns named
+alike, a row with more or fewer fields than the header, a blank required value, a date or number that does
+not parse, a number that is not finite, a date outside the calendar, text longer than a cell holds, a
+category value that is not allowed, a number outside its range, a duplicate key. Each problem is a
+:class:`BadRow` naming the file, the row as the file numbers it (header = row 1, as a spreadsheet shows
+it), the column and the value. :func:`load` raises :class:`BadData` listing them all, unless
+``skip_bad_rows`` (then the rows are left out and returned). A table too long to hold in memory is kept on
+disk (:mod:`.spill`).
 """
 
 from __future__ import annotations
@@ -335,20 +339,6 @@ def raw_batches(
         )
 
 
-def read_raw(
-    path: Path, sheet: str | None, mapping: TableMapping, options: exports.ReadOptions | None = None
-) -> RawTable:
-    """A whole file as one :class:`RawTable`; the header is row 1 unless the mapping searches for it."""
-    parts = list(raw_batches(path, sheet, mapping, options))
-    if len(parts) == 1:
-        return parts[0]
-    first = parts[0]
-    frame = pd.concat([p.frame for p in parts], ignore_index=True)
-    rows = np.concatenate([p.rows for p in parts])
-    ragged = [r for p in parts for r in p.ragged]
-    return RawTable(first.file, first.table, frame, rows, first.decimal, first.header_row, ragged, first.names)
-
-
 def _header_text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
@@ -376,7 +366,7 @@ def _blank(value: Any) -> bool:
 class Loaded:
     """The tables read, the rows left out (with ``skip_bad_rows``) and notes for the summary."""
 
-    frames: dict[str, pd.DataFrame]
+    frames: dict[str, pd.DataFrame | spill.SpilledTable]  # a SpilledTable: a big table kept on disk
     skipped: list[BadRow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     files: dict[str, list[str]] = field(default_factory=dict)  # table -> files read

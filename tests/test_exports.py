@@ -259,7 +259,8 @@ def test_a_stray_cell_at_the_last_cell_of_a_sheet(tmp_path: Path) -> None:
     with pytest.raises(sources.BadData) as caught:
         sources.load([path])
     [bad] = caught.value.bad
-    assert bad.row == 1_048_576 and bad.value == "stray" and "fields" in bad.problem
+    assert bad.row == 1_048_576 and bad.value == "stray"
+    assert bad.problem == "a value in column XFD, right of the table's last headed column AA"
     loaded = sources.load([path], skip_bad_rows=True)
     assert loaded.frames["Deals"]["DealId"].tolist() == deals["DealId"].tolist()
 

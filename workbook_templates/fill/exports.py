@@ -79,9 +79,10 @@ class Ragged:
     """A row whose field count is not the header's."""
 
     row: int
-    fields: int
+    fields: int  # fields in the row; in a sheet, the column number of its last value
     expected: int
     text: str
+    in_sheet: bool = False  # a worksheet row: values right of the header's last column
 
 
 @dataclass
@@ -417,7 +418,7 @@ def open_workbook(
                 extra = [v for v in row[width:] if not _blank_cell(v)]
                 if extra:
                     used = width + max(i for i, v in enumerate(row[width:]) if not _blank_cell(v)) + 1
-                    ragged.append(Ragged(number, used, width, ", ".join(str(v) for v in extra)[:200]))
+                    ragged.append(Ragged(number, used, width, ", ".join(str(v) for v in extra)[:200], in_sheet=True))
                     continue
                 cells = list(row[:width])
                 body.append(cells + [None] * (width - len(cells)))

@@ -618,7 +618,12 @@ def parse(
 def _ragged_row(raw: RawTable, ragged: exports.Ragged) -> BadRow:
     names = list(raw.frame.columns)
     column = raw.written(names[-1]) if names else ""
-    if ragged.fields > ragged.expected:
+    if ragged.in_sheet:
+        from openpyxl.utils import get_column_letter
+
+        last, beyond = get_column_letter(max(ragged.expected, 1)), get_column_letter(ragged.fields)
+        why = f"a value in column {beyond}, right of the table's last headed column {last}"
+    elif ragged.fields > ragged.expected:
         why = (
             f"has {ragged.fields} fields, the header {ragged.expected}: an extra delimiter, "
             "or a value holding the delimiter without quotes"

@@ -371,3 +371,21 @@ def test_a_preset_reads_list_prices_when_the_export_has_them(tmp_path: Path) -> 
     assert "no ListAmount column" not in result.output
     value, status = kpi_row(out / "sales.xlsx", "DISCOUNT_RATE")
     assert value == pytest.approx(0.2) and status == "Off track"  # target 12 %, lower is better
+
+
+def test_refresh_takes_encoding_and_decimal(tmp_path: Path) -> None:
+    from workbook_templates.fill.commands import app
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir(), second.mkdir()
+    write_text(first / "Reps.csv", reps_rows(NAMES_CN), "utf-8")
+    write_text(second / "Reps.csv", reps_rows(NAMES_TW), "big5", delimiter=";")
+    runner = CliRunner()
+    filled = runner.invoke(app, ["fill", "sales", "--data", str(first), "--out", str(tmp_path / "out")])
+    assert filled.exit_code == 0, filled.output
+    workbook = tmp_path / "out" / "sales.xlsx"
+    result = runner.invoke(app, ["refresh", str(workbook), "--data", str(second), "--encoding", "big5",
+                                 "--decimal", ","])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(workbook, read_only=True)["Reps"]
+    assert [row[0] for row in ws.iter_rows(min_row=2, max_row=4, values_only=True)] == NAMES_TW

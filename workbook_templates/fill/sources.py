@@ -431,6 +431,8 @@ def load(
         problems += duplicates
         if frame is not None:
             result.frames[table] = frame
+    if any(isinstance(frame, spill.SpilledTable) for frame in result.frames.values()):
+        spill.release_memory()  # a big read leaves freed memory behind
     problems.sort(key=lambda bad: (bad.file, bad.row))  # as the files read, top to bottom
     if fatal:
         raise BadData(fatal, fatal=True)

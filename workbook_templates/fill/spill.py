@@ -187,9 +187,24 @@ def _restored(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     return frame.drop(columns=[c for c in ("_seq", "_part") if c in frame]).reset_index(drop=True)
 
 
+def release_memory() -> None:
+    """Give memory freed after a big read back to the system (Arrow's pool, the C heap), so the processes
+    forked to fill the workbooks do not start from a swollen parent."""
+    import gc
+
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, Windows, musl): nothing to trim
+        pass
+
+
 def materialize(data: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
     """``data`` with every :class:`SpilledTable` read into a frame (a workbook's own partition)."""
     return {name: t.to_pandas() if isinstance(t, SpilledTable) else t for name, t in data.items()}
 
 
-__all__ = ["SPILL_ROWS", "SpillWriter", "SpilledTable", "arrow_schema", "materialize"]
+__all__ = ["SPILL_ROWS", "SpillWriter", "SpilledTable", "arrow_schema", "materialize", "release_memory"]

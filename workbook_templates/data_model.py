@@ -314,7 +314,9 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column(
                 "ListAmount",
                 "money",
-                "Amount at list price; the discount is (ListAmount - Amount) / ListAmount.",
+                "Amount at list price; the discount is (ListAmount - Amount) / ListAmount. "
+                "Blank when the export has no list prices (the discount KPIs then show #N/A).",
+                required=False,
                 minimum=0,
             ),
             Column("ACV", "money", "Annual contract value: (TCV - OneTimeFees) / contract years.", minimum=0),

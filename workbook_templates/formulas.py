@@ -1024,7 +1024,7 @@ _EAGER: dict[str, tuple[int, int, _Builtin]] = {
     "DAY": (1, 1, lambda ev, a: float(_year_month_day(a[0])[2])),
     "ABS": (1, 1, lambda ev, a: abs(_number(a[0]))),
     "ROUND": (2, 2, lambda ev, a: _round(_number(a[0]), math.trunc(_number(a[1])))),
-    "NA": (0, 0, lambda ev, a: ExcelError("#N/A")),
+    "NA": (0, 0, lambda ev, a: ExcelError("#N/A", "NA()")),
 }
 _LAZY = {"IF": (2, 3), "IFERROR": (2, 2), "IFNA": (2, 2)}  # arguments evaluated only when needed
 

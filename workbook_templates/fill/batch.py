@@ -32,6 +32,7 @@ from .cached_values import sheet_parts, unescape
 from .check import check_limits, check_people, check_text
 from .files import FolderLock, describe, leftovers
 from .sources import BadRow
+from .spill import SpilledTable, materialize
 from .split import Coverage, Gaps, coverage, gaps, split_data, split_values
 from .write import FillResult, Marks, fill_file
 
@@ -195,6 +196,8 @@ def data_digest(frames: Mapping[str, pd.DataFrame], skipped: Sequence[BadRow] = 
     digest = hashlib.sha256()
     for name in sorted(frames):
         frame = frames[name]
+        if isinstance(frame, SpilledTable):  # a workbook's own partition of a big table, read one at a time
+            frame = frame.to_pandas()
         digest.update(f"{name}:{len(frame)}:{','.join(map(str, frame.columns))};".encode())
         if len(frame):
             digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
@@ -288,7 +291,7 @@ def run_job(job: Job) -> FillResult:
     try:
         return fill_file(
             job.template,
-            job.data,
+            materialize(job.data),  # a table kept on disk: this workbook's own rows, read here
             job.destination,
             period_range=job.period,
             skipped=job.skipped,

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -30,7 +31,7 @@ from ..builder import RUNTIMES
 from ..messages import LANGUAGES
 from ..spec import TEAM_ORDER
 from ..spec import load as load_spec
-from . import batch, refresh, sources
+from . import batch, exports, refresh, sources
 from .check import LimitError, PeopleError
 from .files import FolderInUse, FolderLock, describe
 from .split import SPLITS
@@ -73,13 +74,18 @@ def one_line_errors(command: Callable[..., None]) -> Callable[..., None]:
 
     return guarded
 
+
 DATA_HELP = (
-    "A data file (CSV, XLSX, Parquet) or a folder of them; repeat --data or list more paths after it. "
+    "A data file (CSV, XLSX, XLS, Parquet) or a folder of them; repeat --data or list more paths after it. "
     "A file named like a table (Deals.csv) holds that table; an .xlsx may hold several on sheets named like them."
 )
 PERIOD_HELP = "Reporting period START END (ISO dates, e.g. 2025-10-01 2025-12-31); default: the template's."
 PRESET_HELP = f"Read a CRM export with a bundled column preset: {', '.join(sources.preset_names())}."
 MAPPING_HELP = "A TOML mapping file for any other export's columns (format: workbook_templates/fill/presets/*.toml)."
+ENCODING_HELP = (
+    "The text encoding of the CSV files (utf-8, gb18030, big5, utf-16, cp1252, ...); default: found from each file."
+)
+DECIMAL_HELP = "The decimal separator of numbers in the CSV files: '.' or ','; default: found from each file."
 SKIP_HELP = "Leave out rows that cannot be read (listed in the summary and a 'Skipped rows' sheet) instead of stopping."
 
 
@@ -100,6 +106,8 @@ RUNTIME_HELP = (
 RuntimeOption = Annotated[str | None, typer.Option("--runtime", metavar="classic|lite|server", help=RUNTIME_HELP)]
 JobsOption = Annotated[int | None, jobs_option()]
 OldOutArgument = Annotated[Path | None, typer.Argument(hidden=True, metavar="", show_default=False)]
+EncodingOption = Annotated[str | None, typer.Option("--encoding", help=ENCODING_HELP)]
+DecimalOption = Annotated[str | None, typer.Option("--decimal", help=DECIMAL_HELP)]
 
 
 @app.command("sample-data")
@@ -145,6 +153,8 @@ def fill(
         bool, typer.Option("--force", help="Overwrite workbooks that exist, even those filled from other inputs.")
     ] = False,
     skip_bad_rows: SkipOption = False,
+    encoding: EncodingOption = None,
+    decimal: DecimalOption = None,
 ) -> None:
     """Fill team workbooks from data files: OUT/<team>.xlsx, or OUT/<team>/<value>.xlsx with --split.
 
@@ -160,25 +170,28 @@ Rows that cannot be read stop the fill and are listed (also in OUT/bad-rows.csv)
     runtime = _runtime(runtime, "classic")
     out_folder(out)
     period_range = _period(period)
-    loaded = _load([*data, *(more_data or [])], preset, mapping, skip_bad_rows, out / "bad-rows.csv")
-    try:
-        jobs_list = _checked(
-            lambda: batch.plan(
-                teams,
-                loaded.frames,
-                out,
-                lang=lang,
-                split=split,
-                period=period_range,
-                skipped=loaded.skipped,
-                runtime=runtime,
+    options = _read_options(encoding, decimal)
+    with tempfile.TemporaryDirectory(prefix="kpi-fill-") as spill_dir:  # big tables, split per workbook
+        paths = [*data, *(more_data or [])]
+        loaded = _load(paths, preset, mapping, skip_bad_rows, out / "bad-rows.csv", options, Path(spill_dir))
+        try:
+            jobs_list = _checked(
+                lambda: batch.plan(
+                    teams,
+                    loaded.frames,
+                    out,
+                    lang=lang,
+                    split=split,
+                    period=period_range,
+                    skipped=loaded.skipped,
+                    runtime=runtime,
+                )
             )
-        )
-    except (LimitError, PeopleError) as error:
-        err.print(f"[red]Error:[/] {error}", soft_wrap=True)
-        raise typer.Exit(1) from None
-    results = _run(jobs_list, jobs_or_default(jobs), force)
-    _summary(results, loaded.notes, loaded.skipped)
+        except (LimitError, PeopleError) as error:
+            err.print(f"[red]Error:[/] {error}", soft_wrap=True)
+            raise typer.Exit(1) from None
+        results = _run(jobs_list, jobs_or_default(jobs), force)
+    _summary(results, [*loaded.notes, *_absent_notes(teams, loaded.absent)], loaded.skipped)
     _coverage(jobs_list)
     _exit(results)
 
@@ -197,6 +210,8 @@ def refresh_command(
     runtime: RuntimeOption = None,
     force: Annotated[bool, typer.Option("--force", help="Refresh even if it loses parts openpyxl drops.")] = False,
     skip_bad_rows: SkipOption = False,
+    encoding: EncodingOption = None,
+    decimal: DecimalOption = None,
 ) -> None:
     """Replace the data-table rows of a workbook (which a person may have edited) with new data.
 
@@ -211,9 +226,9 @@ Excel 2010 formatting extensions) is refused, naming them, unless --force.
     if not workbook.exists():  # before reading the data, which may take a while
         err.print(f"[red]Not refreshed:[/] {workbook}: no such workbook", soft_wrap=True)
         raise typer.Exit(1)
-    loaded = _load(
-        [*data, *(more_data or [])], preset, mapping, skip_bad_rows, workbook.with_name(workbook.stem + ".bad-rows.csv")
-    )
+    options = _read_options(encoding, decimal)
+    report = workbook.with_name(workbook.stem + ".bad-rows.csv")
+    loaded = _load([*data, *(more_data or [])], preset, mapping, skip_bad_rows, report, options)
     labels = {
         "load": f"Loading {workbook.name}",
         "rows": "Replacing the table rows",
@@ -261,7 +276,7 @@ Excel 2010 formatting extensions) is refused, naming them, unless --force.
     )
     if result.kept_parts:
         console.print(f"Kept unchanged: {', '.join(result.kept_parts)}", soft_wrap=True)
-    for note in [*loaded.notes, *result.notes]:
+    for note in [*loaded.notes, *_absent_notes(list(TEAM_ORDER), loaded.absent), *result.notes]:
         console.print(f"[yellow]Note:[/] {note}", soft_wrap=True)
     _print_skipped(loaded.skipped)
 
@@ -343,13 +358,35 @@ def _period(period: tuple[str, str] | None) -> tuple[dt.date, dt.date] | None:
     return start, end
 
 
-def _load(paths: Sequence[Path], preset: str | None, mapping: Path | None, skip: bool, report: Path) -> sources.Loaded:
+def _read_options(encoding: str | None, decimal: str | None) -> exports.ReadOptions:
+    try:
+        return exports.ReadOptions(encoding=encoding, decimal=decimal)
+    except exports.ExportError as error:
+        _usage(str(error))
+        raise  # not reached: _usage exits
+
+
+def _load(
+    paths: Sequence[Path],
+    preset: str | None,
+    mapping: Path | None,
+    skip: bool,
+    report: Path,
+    options: exports.ReadOptions | None = None,
+    spill_dir: Path | None = None,
+) -> sources.Loaded:
     if preset and mapping:
         _usage("use --preset or --mapping, not both (copy a preset file to change it)")
     try:
         column_map = sources.preset(preset) if preset else sources.load_mapping(mapping) if mapping else None
-        with console.status("Reading the data..."):
-            return sources.load(paths, column_map, skip_bad_rows=skip)
+        with console.status("Reading the data...") as status:
+
+            def progress(table: str, rows: int) -> None:
+                status.update(f"Reading the data: {table}, {rows:,} rows read and checked...")
+
+            return sources.load(
+                paths, column_map, skip_bad_rows=skip, options=options, spill_dir=spill_dir, progress=progress
+            )
     except sources.SourceError as error:
         err.print(f"[red]Error:[/] {error}")
         raise typer.Exit(1) from None
@@ -359,7 +396,8 @@ def _load(paths: Sequence[Path], preset: str | None, mapping: Path | None, skip:
         _print_bad(bad.bad, "Rows that cannot be read")
         if bad.fatal:
             err.print(
-                "[red]No workbook was written:[/] a required column is missing (see above); fix the file or mapping."
+                "[red]No workbook was written:[/] a column is missing or named twice (see above); "
+                "fix the file or mapping."
             )
         else:
             err.print("[red]No workbook was written.[/] Fix these rows, or pass --skip-bad-rows to leave them out.")
@@ -401,6 +439,21 @@ def _run(jobs: Sequence[batch.Job], processes: int, force: bool) -> list[FillRes
         progress.update(task, description="Filled workbooks")
     console.print(f"{len(jobs)} workbooks in {time.perf_counter() - started:.1f} s with {processes} process(es).")
     return results
+
+
+def _absent_notes(teams: Sequence[str], absent: dict[str, list[str]]) -> list[str]:
+    """A note for each column no export has that a KPI of ``teams`` needs: blank, never made up, so #N/A."""
+    notes = []
+    for table, columns in absent.items():
+        for column in columns:
+            reference = f"{table}[{column}]"
+            metrics = [kpi.metric for team in teams for kpi in load_spec(team).kpis if reference in kpi.formula]
+            if metrics:
+                notes.append(
+                    f"{table}: the data has no {column} column; it is left blank (not made up), "
+                    f"so {', '.join(dict.fromkeys(metrics))} show #N/A"
+                )
+    return notes
 
 
 def _summary(results: Sequence[FillResult], notes: Sequence[str], skipped: Sequence[sources.BadRow]) -> None:

@@ -1,20 +1,24 @@
 """Reading CRM exports into the data model's tables, and saying exactly which rows could not be read.
 
-Inputs: CSV (UTF-8 with or without BOM, or Windows-1252; comma or semicolon), XLSX (read with
-python-calamine) and Parquet. ``--data`` takes files or folders; a file named like a table (``Deals.csv``,
+Inputs: CSV in any common encoding and dialect, XLSX/XLSM, XLS and Parquet, read in batches by
+:mod:`.exports`. ``--data`` takes files or folders; a file named like a table (``Deals.csv``,
 ``deals.xlsx``, ``Deals.parquet``) holds that table, an .xlsx may hold several tables on sheets named like
 them, and a mapping's ``files`` patterns claim other files (a Salesforce report called ``report1699.csv``).
 
 A mapping (:class:`TableMapping`) says which export column becomes which data-model column, how its dates
 are written, which export values mean which category, what a column the export lacks is derived from or
 defaults to. Two presets ship in ``presets/`` (``salesforce``, ``hubspot``); ``--mapping FILE`` reads the same
-TOML format. Without a mapping a table's columns must be named as in ``docs/DATA_MODEL.md``.
+TOML format. Without a mapping a table's columns must be named as in ``docs/DATA_MODEL.md``. Nothing is made
+up: an optional column no export has stays blank and is listed in :attr:`Loaded.absent`.
 
-Every value is checked against the data model: a required column missing from the file, a blank required
-value, a date or number that does not parse, a category value that is not allowed, a number outside its
-range, a duplicate key. Each problem is a :class:`BadRow` naming the file, the row as the file numbers it
-(header = row 1, as a spreadsheet shows it), the column and the value. :func:`load` raises
-:class:`BadData` listing them all, unless ``skip_bad_rows`` (then the rows are left out and returned).
+Every value is checked against the data model: a required column missing from the file, two columns named
+alike, a row with more or fewer fields than the header, a blank required value, a date or number that does
+not parse, a number that is not finite, a date outside the calendar, text longer than a cell holds, a
+category value that is not allowed, a number outside its range, a duplicate key. Each problem is a
+:class:`BadRow` naming the file, the row as the file numbers it (header = row 1, as a spreadsheet shows
+it), the column and the value. :func:`load` raises :class:`BadData` listing them all, unless
+``skip_bad_rows`` (then the rows are left out and returned). A table too long to hold in memory is kept on
+disk (:mod:`.spill`).
 """
 
 from __future__ import annotations
@@ -22,11 +26,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import fnmatch
-import io
 import re
 import tomllib
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,12 +38,13 @@ import numpy as np
 import pandas as pd
 
 from .. import data_model
+from . import exports, spill
 
 PRESET_DIR = Path(__file__).resolve().parent / "presets"
-SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet", ".pq")
+SUFFIXES = exports.SUFFIXES
 DERIVATIONS = ("status_from_stage", "close_date_only_when_closed", "referral_from_source")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_HEADER_SEARCH_ROWS = 30
+_HEADER_SEARCH_ROWS = exports.HEADER_SEARCH_ROWS
 
 
 @dataclass(frozen=True)
@@ -192,28 +196,45 @@ def _table_mapping(table: str, section: dict[str, Any], where: str) -> TableMapp
 
 @dataclass
 class RawTable:
-    """An export as read: its columns as written, values as the file holds them, source row numbers."""
+    """Rows of an export as read: columns as written, values as the file holds them, source row numbers."""
 
     file: str  # shown in reports: the path, plus [sheet] for a workbook
     table: str
-    frame: pd.DataFrame  # object columns named as in the file
+    frame: pd.DataFrame  # columns named as in the file
     rows: np.ndarray  # the row number of each frame row in the file (header = 1)
+    decimal: str = "."  # how the file writes decimals in text: "1.5" or "1,5"
+    header_row: int = 1
+    ragged: list[exports.Ragged] = field(default_factory=list)  # rows left out: more or fewer fields
+    names: list[str] | None = None  # the header as written, per frame column (repeated names stay repeated)
+    notes: list[str] = field(default_factory=list)  # how the file was read (an encoding found, decimal commas)
+
+    def written(self, label: str) -> str:
+        """A frame column's header as the file writes it."""
+        if self.names is None:
+            return str(label)
+        return self.names[list(self.frame.columns).index(label)]
 
 
-def discover(paths: Iterable[str | Path], mapping: MappingFile | None = None) -> list[tuple[Path, str | None, str]]:
-    """``(file, sheet, table)`` for every table found in ``paths`` (files or folders)."""
+def discover(
+    paths: Iterable[str | Path], mapping: MappingFile | None = None, notes: list[str] | None = None
+) -> list[tuple[Path, str | None, str]]:
+    """``(file, sheet, table)`` for every table found in ``paths`` (files or folders).
+
+    A folder's files that are not data (a PDF, a Word file) are named in ``notes``; spreadsheets that cannot
+    be read (.xlsb, .ods) are refused by name, never passed over.
+    """
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            files += sorted(
-                p
-                for p in path.iterdir()
-                if p.is_file()
-                and p.suffix.lower() in SUFFIXES
-                and not p.name.startswith((".", "~$"))  # hidden files, Excel's lock files
-                and not p.name.endswith("bad-rows.csv")  # a report of an earlier run
-                and not _is_kpi_workbook(p)  # a workbook a fill wrote, when --out is inside the folder
-            )
+            for item in sorted(path.iterdir()):
+                if not item.is_file() or item.name.startswith((".", "~$")):  # hidden files, Excel's lock files
+                    continue
+                if item.name.endswith("bad-rows.csv") or _is_kpi_workbook(item):  # an earlier run's output
+                    continue
+                if item.suffix.lower() in SUFFIXES or item.suffix.lower() in exports.REFUSED_SUFFIXES:
+                    files.append(item)
+                elif notes is not None:
+                    notes.append(f"{item}: not a data file (CSV, XLSX, XLS or Parquet); not read")
         elif path.is_file():
             files.append(path)
         else:
@@ -223,9 +244,11 @@ def discover(paths: Iterable[str | Path], mapping: MappingFile | None = None) ->
     unclaimed: list[Path] = []
     for path in files:
         suffix = path.suffix.lower()
+        if suffix in exports.REFUSED_SUFFIXES:
+            raise SourceError(f"{path}: {exports.REFUSED_SUFFIXES[suffix]} cannot be read; save it as .xlsx or CSV")
         if suffix not in SUFFIXES:
-            raise SourceError(f"{path}: not a CSV, XLSX or Parquet file")
-        if suffix in (".xlsx", ".xlsm"):
+            raise SourceError(f"{path}: not a CSV, XLSX, XLS or Parquet file")
+        if suffix in exports.WORKBOOK_SUFFIXES:
             sheets = _sheet_names(path)
             tables = [
                 (sheet, by_name[sheet.strip().casefold()]) for sheet in sheets if sheet.strip().casefold() in by_name
@@ -265,90 +288,59 @@ def _claims(mapping: TableMapping, file_name: str) -> bool:
 
 
 def _sheet_names(path: Path) -> list[str]:
-    from python_calamine import CalamineWorkbook
-
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as error:  # calamine raises its own error types
-        raise SourceError(f"{path}: cannot read the workbook ({error})") from None
-    return list(workbook.sheet_names)
+        return exports.sheet_names(path)
+    except exports.ExportError as error:
+        raise SourceError(f"{path}: {error}") from None
 
 
-def read_rows(path: Path, sheet: str | None = None) -> list[list[Any]]:
-    """Every row of a CSV file or a workbook sheet from row 1, values as the file holds them."""
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        from python_calamine import CalamineWorkbook
-
-        workbook = CalamineWorkbook.from_path(str(path))
-        target = workbook.get_sheet_by_name(sheet) if sheet else workbook.get_sheet_by_index(0)
-        rows = target.to_python(skip_empty_area=False)
-        return [list(row) for row in rows]
-    text = _decode(path)
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-
-
-def _decode(path: Path) -> str:
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="strict")
-
-
-def read_raw(path: Path, sheet: str | None, mapping: TableMapping) -> RawTable:
-    """A file as a :class:`RawTable`; the header is row 1 unless the mapping searches for it."""
+def open_raw(
+    path: Path, sheet: str | None, mapping: TableMapping, options: exports.ReadOptions | None = None
+) -> tuple[exports.Export, str]:
+    """A file opened for reading in batches, and its name in reports (``path[sheet]`` for a workbook sheet)."""
     where = f"{path}[{sheet}]" if sheet else str(path)
-    if path.suffix.lower() in (".parquet", ".pq"):
-        try:
-            frame = pd.read_parquet(path)
-        except Exception as error:  # pyarrow's error types vary
-            raise SourceError(f"{path}: cannot read the Parquet file ({error})") from None
-        frame = frame.astype(object).where(frame.notna(), None)
-        frame.columns = [str(c) for c in frame.columns]
-        return RawTable(where, mapping.table, frame, np.arange(2, len(frame) + 2))
+    find_header = (lambda rows: _header_row(rows, mapping)) if mapping.find_header else None
     try:
-        rows = read_rows(path, sheet)
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise SourceError(f"{where}: cannot read it ({error})") from None
-    header = _header_row(rows, mapping) if mapping.find_header else 0
-    if header >= len(rows):
+        export = exports.open_export(path, sheet, options, find_header, mapping.stop_at_blank_row)
+    except exports.ExportError as error:
+        raise SourceError(f"{where}: {error}") from None
+    return export, where
+
+
+def raw_batches(
+    path: Path, sheet: str | None, mapping: TableMapping, options: exports.ReadOptions | None = None
+) -> Iterator[RawTable]:
+    """A file as :class:`RawTable` batches of rows (at least one, empty for a file without rows)."""
+    export, where = open_raw(path, sheet, mapping, options)
+    if not export.names:
         raise BadData([BadRow(where, 1, mapping.table, "", "", "the file has no header row")], fatal=True)
-    names = [_header_text(v) for v in rows[header]]
-    body, numbers = [], []
-    width = len(names)
-    for index in range(header + 1, len(rows)):
-        row = rows[index]
-        if _blank_row(row):
-            if mapping.stop_at_blank_row:
-                break
-            continue
-        body.append(row if len(row) == width else list(row[:width]) + [None] * (width - len(row)))
-        numbers.append(index + 1)
-    frame = pd.DataFrame(body, columns=_unique(names), dtype=object)
-    return RawTable(where, mapping.table, frame, np.array(numbers, dtype=np.int64))
-
-
-def _blank_row(row: list[Any]) -> bool:
+    empty = True
     try:
-        return not "".join(row).strip()  # a CSV row: text only
-    except TypeError:  # a workbook row: numbers, dates, None
-        return all(_blank(v) for v in row)
+        for batch in export.batches():
+            yield RawTable(
+                where,
+                mapping.table,
+                batch.frame,
+                batch.rows,
+                export.decimal,
+                export.header_row,
+                batch.ragged,
+                list(export.names),
+                export.notes if empty else [],
+            )
+            empty = False
+    except exports.ExportError as error:
+        raise SourceError(f"{where}: {error}") from None
+    if empty:
+        frame = pd.DataFrame({name: [] for name in exports.unique_names(export.names)}, dtype=object)
+        empty_rows = np.empty(0, np.int64)
+        yield RawTable(
+            where, mapping.table, frame, empty_rows, export.decimal, export.header_row, [], export.names, export.notes
+        )
 
 
 def _header_text(value: Any) -> str:
     return "" if value is None else str(value).strip()
-
-
-def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    result = []
-    for name in names:
-        seen[name] = seen.get(name, 0) + 1
-        result.append(name if seen[name] == 1 else f"{name}.{seen[name] - 1}")
-    return result
 
 
 def _header_row(rows: list[list[Any]], mapping: TableMapping) -> int:
@@ -374,62 +366,176 @@ def _blank(value: Any) -> bool:
 class Loaded:
     """The tables read, the rows left out (with ``skip_bad_rows``) and notes for the summary."""
 
-    frames: dict[str, pd.DataFrame]
+    frames: dict[str, pd.DataFrame | spill.SpilledTable]  # a SpilledTable: a big table kept on disk
     skipped: list[BadRow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     files: dict[str, list[str]] = field(default_factory=dict)  # table -> files read
+    #: table -> optional columns no file of it has (left blank, never made up: KPIs using them show #N/A)
+    absent: dict[str, list[str]] = field(default_factory=dict)
 
 
-def load(paths: Iterable[str | Path], mapping: MappingFile | None = None, *, skip_bad_rows: bool = False) -> Loaded:
+def load(
+    paths: Iterable[str | Path],
+    mapping: MappingFile | None = None,
+    *,
+    skip_bad_rows: bool = False,
+    options: exports.ReadOptions | None = None,
+    spill_dir: str | Path | None = None,
+    spill_rows: int | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> Loaded:
     """Read every table in ``paths`` into data-model frames (see the module's docstring).
+
+    ``options`` fixes the CSV encoding or decimal separator (otherwise found from each file). Files are read
+    and checked in batches; with ``spill_dir``, a table longer than ``spill_rows`` (default
+    :data:`.spill.SPILL_ROWS`) is kept there on disk as a
+    :class:`.spill.SpilledTable` instead of a frame, so memory stays bounded whatever the size of the files.
+    ``progress(table, rows)`` is called after each batch with the rows of the table read so far.
 
     Raises :class:`BadData` when a value cannot be read (unless ``skip_bad_rows``: then those rows are left
     out and listed in ``Loaded.skipped``) or a required column is missing (always), and
     :class:`SourceError` when a file cannot be read at all.
     """
-    found = discover(paths, mapping)
-    raws: dict[str, list[RawTable]] = {}
-    for path, sheet, table in found:
-        table_mapping = (mapping.tables.get(table) if mapping else None) or identity(table)
-        raws.setdefault(table, []).append(read_raw(path, sheet, table_mapping))
     result = Loaded(frames={})
+    found = discover(paths, mapping, result.notes)
     problems: list[BadRow] = []
     fatal: list[BadRow] = []
-    order = sorted(raws, key=lambda name: name != "Reps")  # Reps first: other tables look owners up in it
+    order = sorted({table for _, _, table in found}, key=lambda name: name != "Reps")  # Reps first: looked up
     for table in order:
         table_mapping = (mapping.tables.get(table) if mapping else None) or identity(table)
-        parsed = []
-        for raw in raws[table]:
+        limit = spill.SPILL_ROWS if spill_rows is None else spill_rows
+        collected = _Collected(table, Path(spill_dir) if spill_dir is not None else None, limit)
+        absent_in: list[set[str]] = []  # per file
+        for path, sheet, _ in (item for item in found if item[2] == table):
+            absent_in.append(set())
             try:
-                frame, bad, notes = parse(raw, table_mapping, reps=result.frames.get("Reps"))
+                for raw in raw_batches(path, sheet, table_mapping, options):
+                    frame, bad, notes = parse(raw, table_mapping, result.frames.get("Reps"), absent_in[-1])
+                    problems += bad
+                    result.notes += [note for note in [*raw.notes, *notes] if note not in result.notes]
+                    if fatal or (problems and not skip_bad_rows):
+                        collected.add(frame, keep=False)  # nothing will be written: only problems are sought
+                        continue
+                    collected.add(_without(frame, bad) if skip_bad_rows else frame)
+                    if progress is not None:
+                        progress(table, collected.rows)
             except BadData as error:
                 fatal += error.bad
                 continue
-            parsed.append(frame)
-            problems += bad
-            result.notes += notes
             result.files.setdefault(table, []).append(raw.file)
-        if not parsed:
+        if not absent_in or fatal:
             continue
-        frame = pd.concat(parsed, ignore_index=True) if len(parsed) > 1 else parsed[0]
-        duplicates = duplicate_keys(table, frame)
+        absent = set.intersection(*absent_in)
+        result.absent[table] = [c.name for c in data_model.TABLES[table].columns if c.name in absent]
+        frame, duplicates = collected.finish(skip_bad_rows)
         problems += duplicates
-        if skip_bad_rows:
-            frame = _without(frame, problems)
-        result.frames[table] = frame
+        if frame is not None:
+            result.frames[table] = frame
+    if any(isinstance(frame, spill.SpilledTable) for frame in result.frames.values()):
+        spill.release_memory()  # a big read leaves freed memory behind
     problems.sort(key=lambda bad: (bad.file, bad.row))  # as the files read, top to bottom
     if fatal:
         raise BadData(fatal, fatal=True)
     if problems and not skip_bad_rows:
         raise BadData(problems)
     result.skipped = problems
-    for table, frame in result.frames.items():
-        clean = frame.drop(columns=["_file", "_row"]).reset_index(drop=True)
-        left = data_model.check_frame(table, clean)
-        if left:  # a bug here, not in the data: every check above should have caught it
-            raise SourceError(f"{table}: the data still does not fit the data model: {left}")
-        result.frames[table] = clean
     return result
+
+
+class _Collected:
+    """The checked frames of one table: kept in memory, or written to disk once they pass ``spill_rows``.
+
+    The key columns of every row are kept aside (small beside the rows), so duplicate keys are found over
+    the whole table, even when the rows stopped being kept because the fill will stop on bad rows.
+    """
+
+    def __init__(self, table: str, spill_dir: Path | None, spill_rows: int) -> None:
+        self.table, self.spill_dir, self.spill_rows = table, spill_dir, spill_rows
+        self.key = list(data_model.TABLES[table].key)
+        self.frames: list[pd.DataFrame] = []
+        self.keys: list[pd.DataFrame] = []
+        self.rows = 0  # rows read
+        self.kept = 0  # rows kept (in memory or on disk)
+        self.writer: spill.SpillWriter | None = None
+
+    def add(self, frame: pd.DataFrame, *, keep: bool = True) -> None:
+        """Add the rows of a batch, or with ``keep`` false only their keys."""
+        self.rows += len(frame)
+        if self.key:  # compact copies: Arrow text, the file as a category, never a view of the batch
+            keys = pd.DataFrame(
+                {
+                    **{k: _compact(frame[k]) for k in self.key},
+                    "_file": pd.Categorical(frame["_file"].to_numpy()),
+                    "_row": frame["_row"].to_numpy(dtype=np.int64, copy=True),
+                    "_seq": np.arange(self.kept, self.kept + len(frame)) if keep else np.full(len(frame), -1),
+                }
+            )
+            self.keys.append(keys)
+        if not keep:
+            return
+        self.kept += len(frame)
+        if self.writer is None and self.spill_dir is not None and self.kept > self.spill_rows:
+            self.spill_dir.mkdir(parents=True, exist_ok=True)
+            self.writer = spill.SpillWriter(self.spill_dir / f"{self.table}.parquet", self.table)
+            for kept in self.frames:
+                self._write(kept)
+            self.frames = []
+        if self.writer is not None:
+            self._write(frame)
+        else:
+            self.frames.append(frame)
+
+    def _write(self, frame: pd.DataFrame) -> None:
+        assert self.writer is not None
+        if self.writer.rows == 0:  # the first batch proves the conversion; all go through the same code
+            _checked(self.table, frame, keys=False)  # keys are compared over the whole table, in finish()
+        self.writer.write(frame)  # with its bookkeeping columns: where each row came from
+
+    def duplicates(self) -> tuple[list[BadRow], list[int]]:
+        """Rows whose key an earlier row has, and their ``_seq`` numbers among the rows kept."""
+        if not self.keys:
+            return [], []
+        keys = pd.concat(self.keys, ignore_index=True) if len(self.keys) > 1 else self.keys[0]
+        duplicates = duplicate_keys(self.table, keys)
+        if not duplicates:
+            return [], []
+        seqs = keys["_seq"][keys.duplicated(self.key, keep="first").to_numpy() & (keys["_seq"] >= 0).to_numpy()]
+        return duplicates, seqs.tolist()
+
+    def finish(self, skip_bad_rows: bool) -> tuple[pd.DataFrame | spill.SpilledTable | None, list[BadRow]]:
+        """The table (duplicate keys left out when ``skip_bad_rows``; None when rows were not kept) and
+        its duplicate keys."""
+        duplicates, seqs = self.duplicates()
+        if self.writer is not None:
+            excluded = tuple(seqs) if skip_bad_rows else ()
+            return self.writer.close(excluded), duplicates
+        if not self.frames or self.kept < self.rows:
+            return None, duplicates
+        frame = pd.concat(self.frames, ignore_index=True) if len(self.frames) > 1 else self.frames[0]
+        if skip_bad_rows:
+            frame = _without(frame, duplicates)
+        elif duplicates:  # the fill stops; the frame is not used
+            return None, duplicates
+        return _checked(self.table, frame), duplicates
+
+
+def _compact(series: pd.Series) -> pd.Series:
+    """A key column in little memory: text as Arrow strings, anything else as it is (copied)."""
+    if series.dtype == object:
+        return series.astype("string[pyarrow]").reset_index(drop=True)
+    return series.reset_index(drop=True).copy()
+
+
+def _checked(table: str, frame: pd.DataFrame, *, keys: bool = True) -> pd.DataFrame:
+    """``frame`` without its bookkeeping columns, after making sure it fits the data model (its keys are
+    unique unless ``keys`` is false: a batch of a table whose keys are compared as a whole)."""
+    clean = frame.drop(columns=["_file", "_row"]).reset_index(drop=True)
+    left = data_model.check_frame(table, clean)
+    if not keys:
+        left = [problem for problem in left if not problem.startswith(f"{table}: duplicate keys")]
+    if left:  # a bug here, not in the data: every check above should have caught it
+        raise SourceError(f"{table}: the data still does not fit the data model: {left}")
+    return clean
 
 
 def _without(frame: pd.DataFrame, problems: list[BadRow]) -> pd.DataFrame:
@@ -441,30 +547,41 @@ def _without(frame: pd.DataFrame, problems: list[BadRow]) -> pd.DataFrame:
 
 
 def parse(
-    raw: RawTable, mapping: TableMapping, reps: pd.DataFrame | None = None
+    raw: RawTable, mapping: TableMapping, reps: pd.DataFrame | None = None, absent: set[str] | None = None
 ) -> tuple[pd.DataFrame, list[BadRow], list[str]]:
     """One export as a data-model frame (plus ``_file`` and ``_row`` columns), its bad values, and notes.
+
+    ``absent`` collects the optional columns the export does not have and nothing provides (left blank).
 
     Raises :class:`BadData` (fatal) for a required column the export does not have and nothing provides.
     """
     model = data_model.TABLES[raw.table]
-    headers = {name.strip().casefold(): name for name in raw.frame.columns}
-    problems: list[BadRow] = []
+    headers: dict[str, list[str]] = {}
+    for name in raw.frame.columns:
+        headers.setdefault(raw.written(name).strip().casefold(), []).append(name)
+    problems: list[BadRow] = [_ragged_row(raw, ragged) for ragged in raw.ragged]
     notes: list[str] = []
     out: dict[str, pd.Series] = {}
     source_of: dict[str, str] = {}
+    alike: list[BadRow] = []
     for column in model.columns:
-        source = next(
-            (headers[n.casefold()] for n in mapping.sources_for(column.name) if n.casefold() in headers), None
-        )
-        if source is None:
+        names = next((headers[k] for n in mapping.sources_for(column.name) if (k := n.casefold()) in headers), None)
+        if names is None:
             continue
+        if len(names) > 1:  # "Amount" and "amount": which one holds the data cannot be told
+            shown = ", ".join(repr(raw.written(n)) for n in names)
+            why = f"{len(names)} columns are named alike ({shown}); rename or remove all but the one for {column.name}"
+            alike.append(BadRow(raw.file, raw.header_row, raw.table, raw.written(names[0]), "", why))
+            continue
+        source = names[0]
         source_of[column.name] = source
         series = raw.frame[source]
         if column.name in mapping.defaults:
             series = series.where(~series.map(_blank), mapping.defaults[column.name])
-        out[column.name], bad = parse_column(series, column, mapping, raw.rows)
+        out[column.name], bad = parse_column(series, column, mapping, raw.rows, decimal=raw.decimal)
         problems += [BadRow(raw.file, row, raw.table, source, _shown(value), why) for row, value, why in bad]
+    if alike:
+        raise BadData(alike, fatal=True)
     frame = pd.DataFrame(out, index=raw.frame.index)
     problems += _derive(frame, mapping, reps, notes, raw)
     missing = []
@@ -478,6 +595,8 @@ def parse(
             missing.append(column)
         else:
             frame[column.name] = _typed_default(column, None, len(frame))
+            if absent is not None:
+                absent.add(column.name)
     if missing:
         bad = [
             BadRow(
@@ -496,6 +615,24 @@ def parse(
     frame["_file"] = raw.file
     frame["_row"] = raw.rows
     return frame.reset_index(drop=True), problems, notes
+
+
+def _ragged_row(raw: RawTable, ragged: exports.Ragged) -> BadRow:
+    names = list(raw.frame.columns)
+    column = raw.written(names[-1]) if names else ""
+    if ragged.in_sheet:
+        from openpyxl.utils import get_column_letter
+
+        last, beyond = get_column_letter(max(ragged.expected, 1)), get_column_letter(ragged.fields)
+        why = f"a value in column {beyond}, right of the table's last headed column {last}"
+    elif ragged.fields > ragged.expected:
+        why = (
+            f"has {ragged.fields} fields, the header {ragged.expected}: an extra delimiter, "
+            "or a value holding the delimiter without quotes"
+        )
+    else:
+        why = f"has {ragged.fields} fields, the header {ragged.expected}: values are missing or run together"
+    return BadRow(raw.file, ragged.row, raw.table, column, ragged.text[:200], why)
 
 
 def _looked_for(mapping: TableMapping, column: str) -> str:
@@ -551,8 +688,18 @@ def _blank_required(
     return problems
 
 
+#: Excel's calendar starts on 1900-01-01; the fill's dates end on pandas' last day (Excel's on 9999-12-31).
+FIRST_DATE = pd.Timestamp("1900-01-01")
+LAST_DATE = pd.Timestamp.max.normalize()
+MAX_CELL_TEXT = 32_767  # characters an Excel cell holds
+_BEFORE_EXCEL = "before 1900-01-01, where Excel's calendar starts"
+_PLACEHOLDER = (
+    f"a placeholder date, not a real one (dates from 1900-01-01 to {LAST_DATE:%Y-%m-%d} are read; leave it blank)"
+)
+_YEAR = re.compile(r"(?<!\d)(\d{4,5})(?!\d)")
 _CURRENCY = re.compile(r"^[A-Z]{3}\s+|\s+[A-Z]{3}$|[$€£¥\s\u00a0\u202f']")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d*)?(?:[eE][+-]?\d+)?")
+_COMMA_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d*)(?:,\d*)?(?:[eE][+-]?\d+)?")
 _NEGATIVE = re.compile(r"^\((.*)\)$")
 _TRUE = {"true", "yes", "y", "1", "1.0", "x", "wahr", "是"}
 _FALSE = {"false", "no", "n", "0", "0.0", "falsch", "否"}
@@ -561,12 +708,15 @@ _TIME_ZONE = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
 
 
 def parse_column(
-    series: pd.Series, column: data_model.Column, mapping: TableMapping, rows: np.ndarray
+    series: pd.Series, column: data_model.Column, mapping: TableMapping, rows: np.ndarray, *, decimal: str = "."
 ) -> tuple[pd.Series, list[tuple[int, Any, str]]]:
     """One export column in the data model's type, and ``(row, value, problem)`` for what does not parse.
 
     Columns of text (what CSV files hold) take vectorised paths; other values are judged one by one.
+    ``decimal`` is how text writes decimals (``1.5`` or ``1,5``). Besides values that do not parse:
+    non-finite numbers (``inf``), text longer than an Excel cell holds, dates outside Excel's calendar.
     """
+    outside: list[tuple[int, Any, str]] = []
     text_only = _is_text(series)
     if text_only:  # Arrow strings: strip, compare, match at C++ speed
         series = series.astype("string[pyarrow]")
@@ -578,10 +728,21 @@ def parse_column(
         fmt = mapping.date_format or "an ISO date (2025-12-31)"
         failed = parsed.isna().to_numpy() & ~blank
         problem = f"not a date in the format {_shown_format(fmt)}"
+        early = (parsed < FIRST_DATE).to_numpy(dtype=bool, na_value=False)
+        out_of_range = np.zeros(len(series), dtype=bool)
+        if failed.any():  # only values that did not parse can be past the calendar
+            out_of_range[failed] = _placeholder_dates(series[failed])
+        parsed = parsed.where(~early)
+        failed = failed & ~out_of_range
+        outside = [(int(rows[i]), _raw(series.iloc[i]), _BEFORE_EXCEL) for i in np.flatnonzero(early)]
+        outside += [(int(rows[i]), _raw(series.iloc[i]), _PLACEHOLDER) for i in np.flatnonzero(out_of_range)]
     elif column.type in ("number", "money", "percent", "integer"):
-        parsed = _numbers(series, blank, percent=column.type == "percent", text_only=text_only)
+        parsed = _numbers(series, blank, percent=column.type == "percent", text_only=text_only, decimal=decimal)
         failed = parsed.isna().to_numpy() & ~blank
-        problem = "not a number"
+        problem = "not a number" if decimal == "." else "not a number (decimal comma: 1.234,56)"
+        infinite = np.isinf(parsed.to_numpy(dtype="float64"))
+        outside = [(int(rows[i]), _raw(series.iloc[i]), "not a finite number") for i in np.flatnonzero(infinite)]
+        parsed[infinite] = np.nan
     elif column.type == "bool":
         parsed = _folded(series, text_only).map(_BOOLS) if text_only else series.map(_bool)
         parsed = parsed.astype(object).where(parsed.notna(), None)
@@ -598,7 +759,11 @@ def parse_column(
         )
         failed = illegal.fillna(False).to_numpy(dtype=bool)
         problem = "holds a control character a workbook cannot store"
-    bad = [(int(rows[i]), _raw(series.iloc[i]), problem) for i in np.flatnonzero(failed)]
+        lengths = (series.str.len() if text_only else parsed.str.len()).to_numpy(dtype="float64", na_value=0)
+        long = (lengths > MAX_CELL_TEXT) & ~failed
+        too_long = "{:,} characters; an Excel cell holds " + f"{MAX_CELL_TEXT:,}"
+        outside = [(int(rows[i]), _raw(series.iloc[i]), too_long.format(int(lengths[i]))) for i in np.flatnonzero(long)]
+    bad = [(int(rows[i]), _raw(series.iloc[i]), problem) for i in np.flatnonzero(failed)] + outside
     if column.type in ("number", "money", "percent", "integer"):
         parsed, range_bad = _checked_range(parsed, column, series, rows, failed)
         bad += range_bad
@@ -662,28 +827,60 @@ def _dates(series: pd.Series, blank: np.ndarray, date_format: str | None) -> pd.
                 parsed = parsed.fillna(pd.to_datetime(day_only, format=date_format, errors="coerce"))
         else:
             parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
-        result[text.index] = parsed.astype("datetime64[ns]")
+        result[text.index] = _in_calendar(parsed)
     others = values[~is_text]
     if len(others):
-        result[others.index] = pd.to_datetime(others.map(_date_value), errors="coerce").astype("datetime64[ns]")
+        result[others.index] = _in_calendar(pd.to_datetime(others.map(_date_value), errors="coerce"))
     return result
+
+
+def _in_calendar(parsed: pd.Series) -> pd.Series:
+    """Dates as nanosecond timestamps; those past them (9999-12-31, 0001-01-01) become NaT."""
+    if parsed.dtype == "datetime64[ns]":
+        return parsed
+    inside = (parsed >= pd.Timestamp.min) & (parsed <= pd.Timestamp.max)
+    return parsed.where(inside).astype("datetime64[ns]")
+
+
+def _placeholder_dates(series: pd.Series) -> np.ndarray:
+    """Which values are dates with a year no workbook date here can have (0001-01-01, 9999-12-31)."""
+
+    def outside(value: Any) -> bool:
+        if isinstance(value, dt.date):
+            return not FIRST_DATE.year <= value.year <= LAST_DATE.year
+        years = _YEAR.findall(value) if isinstance(value, str) else []
+        return any(not FIRST_DATE.year <= int(y) <= LAST_DATE.year for y in years[:1])
+
+    return series.astype(object).map(outside).to_numpy(dtype=bool)
 
 
 def _date_value(value: Any) -> pd.Timestamp | Any:
     if isinstance(value, bool):
         return pd.NaT
     if isinstance(value, dt.datetime | dt.date | pd.Timestamp | np.datetime64):
-        stamp = pd.Timestamp(value)
+        try:
+            stamp = pd.Timestamp(value)
+        except (OverflowError, ValueError):  # 9999-12-31 and 0001-01-01 are past pandas' calendar
+            return pd.NaT
         return stamp.tz_localize(None) if stamp.tzinfo is not None else stamp
     if isinstance(value, int | float | np.number) and 1 <= float(value) < 2958466:  # an Excel serial number
         from udfs.coerce import datetime_from_serial
 
-        return pd.Timestamp(datetime_from_serial(float(value))).round("us")
+        try:
+            return pd.Timestamp(datetime_from_serial(float(value))).round("us")
+        except (OverflowError, ValueError):  # a serial past pandas' calendar
+            return pd.NaT
     return pd.NaT
 
 
-def _numbers(series: pd.Series, blank: np.ndarray, *, percent: bool, text_only: bool = False) -> pd.Series:
-    """Numbers; plain ones parse at C speed, the rest ("USD 1,200.00", "(300)", "12%") one by one."""
+def _numbers(
+    series: pd.Series, blank: np.ndarray, *, percent: bool, text_only: bool = False, decimal: str = "."
+) -> pd.Series:
+    """Numbers; plain ones parse at C speed, the rest ("USD 1,200.00", "(300)", "12%") one by one.
+
+    With ``decimal=","`` text is read as ``1.234,56``: points group thousands, the comma is the decimal.
+    """
+    plain = _PLAIN_NUMBER if decimal == "." else _COMMA_NUMBER
 
     def number(value: Any) -> float:
         if isinstance(value, bool) or value is None:
@@ -703,21 +900,25 @@ def _numbers(series: pd.Series, blank: np.ndarray, *, percent: bool, text_only: 
                 return np.nan
             text, scale = text[:-1], 0.01
         text = _CURRENCY.sub("", text)
-        if not _PLAIN_NUMBER.fullmatch(text):  # 1.234,56 is ambiguous: never guess
+        if not plain.fullmatch(text):  # 1.234,56 in a decimal-point file is ambiguous: never guess
             return np.nan
+        if decimal == ",":
+            text = text.replace(".", "").replace(",", ".")
         try:
             return sign * float(text.replace(",", "")) * scale
         except ValueError:
             return np.nan
 
     if text_only:
-        values = pd.to_numeric(series.where(~blank), errors="coerce").astype("float64")
+        text = series.where(~blank)
+        if decimal == ",":  # only plain 1234,5 is fast; "1.5" there is ambiguous and left to the slow path
+            text = text.where(~text.str.contains(".", regex=False).fillna(False)).str.replace(",", ".", regex=False)
+        values = pd.to_numeric(text, errors="coerce").astype("float64")
         slow = values.isna().to_numpy() & ~blank
         if slow.any():
             values[slow] = series[slow].astype(object).map(number).astype("float64")
     else:
         values = series.map(number).astype("float64")
-    values[np.isinf(values.to_numpy())] = np.nan  # "inf", "1e999": no spreadsheet number, so a bad value
     values[blank] = np.nan
     return values
 

@@ -15,8 +15,10 @@ team (a team total's target, such as bookings of 3.5 million, is not a region's 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import uuid
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -24,6 +26,7 @@ from .. import data_model
 from ..data_model import SPLIT_KINDS
 from ..formulas import criteria_literals, references_used, structured_references
 from ..spec import Kpi, TeamSpec
+from .spill import SpilledTable
 
 SPLITS = SPLIT_KINDS
 
@@ -77,7 +80,6 @@ def scorecard_people(spec: TeamSpec, data: Mapping[str, pd.DataFrame], period_st
     return sorted(str(name) for name in frame[spec.scorecard.name_column].dropna().unique())
 
 
-
 def _owners(data: Mapping[str, pd.DataFrame], split: str) -> dict[str, str] | None:
     """Each person's split value: themselves for ``owner``, else their team or region in Reps (None
     without a Reps table)."""
@@ -87,7 +89,7 @@ def _owners(data: Mapping[str, pd.DataFrame], split: str) -> dict[str, str] | No
     if reps is None:
         return None
     column = data_model.TABLES["Reps"].split.own[split]  # type: ignore[union-attr]
-    known = reps[["Rep", column]].dropna()
+    known = pd.DataFrame({"Rep": reps["Rep"], column: reps[column]}).dropna()  # a frame or a SpilledTable
     return dict(zip(known["Rep"].astype(str), known[column].astype(str), strict=True))
 
 
@@ -96,25 +98,34 @@ def _person_values(persons: pd.Series, owners: dict[str, str]) -> pd.Series:
     return text if not owners else text.map(owners).astype("string")
 
 
-def row_values(
-    table: str, frame: pd.DataFrame, split: str, data: Mapping[str, pd.DataFrame]
-) -> pd.Series | str:
-    """The split value of each row of ``table`` (``<NA>`` for a row that belongs to no split value), or
-    the reason the table cannot be divided: :data:`COMPANY`, :data:`NEEDS_REPS`, :data:`NEEDS_CUSTOMERS`."""
+def row_assigner(table: str, split: str, data: Mapping[str, pd.DataFrame]) -> Callable[[pd.DataFrame], pd.Series] | str:
+    """How the rows of ``table`` get their split value: a function of a frame of its rows (any of them, a
+    batch at a time: each row's value depends on that row and ``data``'s Reps and Customers only), or the
+    reason the table cannot be divided: :data:`COMPANY`, :data:`NEEDS_REPS`, :data:`NEEDS_CUSTOMERS`."""
     rule = data_model.TABLES[table].split
     if rule is None:
         return COMPANY
     if split in rule.own:
-        values = frame[rule.own[split]].astype("string")
-        return values.where(values.notna() & (values != ""))
+        column = rule.own[split]
+
+        def own(frame: pd.DataFrame) -> pd.Series:
+            values = frame[column].astype("string")
+            return values.where(values.notna() & (values != ""))
+
+        return own
     owners = _owners(data, split)
     if rule.person and owners is not None:
-        values = _person_values(frame[rule.person], owners)
-        if rule.scope:
-            scope = frame[rule.scope].astype("string")
-            own_team = (scope == "Team") & (split == "team")
-            values = values.where(scope == "Rep").mask(own_team, frame[rule.person].astype("string"))
-        return values
+        person, scope_column = rule.person, rule.scope
+
+        def of_person(frame: pd.DataFrame) -> pd.Series:
+            values = _person_values(frame[person], owners)
+            if scope_column:
+                scope = frame[scope_column].astype("string")
+                own_team = (scope == "Team") & (split == "team")
+                values = values.where(scope == "Rep").mask(own_team, frame[person].astype("string"))
+            return values
+
+        return of_person
     if rule.customer:
         customers = data.get("Customers")
         if customers is None or table == "Customers":
@@ -123,8 +134,24 @@ def row_values(
         if isinstance(of_customer, str):
             return of_customer
         lookup = dict(zip(customers["Customer"].astype(str), of_customer, strict=True))
-        return frame["Customer"].astype(str).map(lookup).astype("string")
+        return lambda frame: frame["Customer"].astype(str).map(lookup).astype("string")
     return NEEDS_REPS
+
+
+def key_columns(table: str) -> list[str]:
+    """The columns of ``table`` that :func:`row_assigner`'s function reads."""
+    rule = data_model.TABLES[table].split
+    if rule is None:
+        return []
+    names = [*rule.own.values(), rule.person, rule.scope, "Customer" if rule.customer else ""]
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def row_values(table: str, frame: pd.DataFrame, split: str, data: Mapping[str, pd.DataFrame]) -> pd.Series | str:
+    """The split value of each row of ``table`` (``<NA>`` for a row that belongs to no split value), or
+    the reason the table cannot be divided: :data:`COMPANY`, :data:`NEEDS_REPS`, :data:`NEEDS_CUSTOMERS`."""
+    assign = row_assigner(table, split, data)
+    return assign if isinstance(assign, str) else assign(frame)
 
 
 def split_values(
@@ -163,23 +190,31 @@ def split_data(
     split: str,
     values: Sequence[str],
     context: Mapping[str, pd.DataFrame] | None = None,
+    spill_dir: Path | None = None,
 ) -> Parts:
     """``{value: {table: rows of that value}}``, each table grouped once; a table that cannot be divided
     is empty in every part and named in ``left_out`` with its reason. ``context``: every table given, where
-    owners and customers are looked up (default ``data``)."""
+    owners and customers are looked up (default ``data``). A table kept on disk (:class:`.spill.SpilledTable`)
+    is streamed, by the same rules, into one partition per value under ``spill_dir`` (default: beside it)."""
     frames: dict[str, dict[str, pd.DataFrame]] = {value: {} for value in values}
     left_out: dict[str, str] = {}
     outside: dict[str, int] = {}
     for table, frame in data.items():
-        assigned = row_values(table, frame, split, context or data)
-        if isinstance(assigned, str):
-            left_out[table] = assigned
+        assign = row_assigner(table, split, context or data)
+        if isinstance(assign, str):
+            left_out[table] = assign
+            empty = frame.empty_frame() if isinstance(frame, SpilledTable) else frame.iloc[0:0]
             for value in values:
-                frames[value][table] = frame.iloc[0:0]
+                frames[value][table] = empty
             continue
-        groups = {str(key): group for key, group in frame.groupby(assigned, sort=False, dropna=True)}
-        for value in values:
-            frames[value][table] = groups.get(value, frame.iloc[0:0])
+        if isinstance(frame, SpilledTable):
+            folder = (spill_dir or frame.path.parent) / f"{table}-by-{split}-{uuid.uuid4().hex[:8]}"
+            for value, part in frame.partition(assign, values, folder, key_columns(table)).items():
+                frames[value][table] = part
+        else:
+            groups = {str(key): group for key, group in frame.groupby(assign(frame), sort=False, dropna=True)}
+            for value in values:
+                frames[value][table] = groups.get(value, frame.iloc[0:0])
         placed = sum(len(frames[value][table]) for value in values)
         rule = data_model.TABLES[table].split
         belonging = len(frame)
@@ -315,8 +350,6 @@ def gaps(spec: TeamSpec, cover: Coverage) -> Gaps:
     return result
 
 
-
-
 __all__ = [
     "COMPANY",
     "MISSING",
@@ -331,7 +364,9 @@ __all__ = [
     "Parts",
     "coverage",
     "gaps",
+    "key_columns",
     "kpi_tables",
+    "row_assigner",
     "row_values",
     "scorecard_people",
     "split_data",

@@ -95,6 +95,7 @@ class Job:
     coverage: Coverage | None = None
     gaps: Gaps = field(default_factory=Gaps)
     marks: Marks = field(default_factory=Marks)
+    currency: str | None = None  # ISO 4217 code the money is shown in; None: the template's format
 
 
 def plan(
@@ -108,6 +109,7 @@ def plan(
     skipped: Sequence[BadRow] = (),
     template_root: Path = builder.BUILT_DIR,
     runtime: str = "classic",
+    currency: str | None = None,
 ) -> list[Job]:
     """The jobs of a fill: ``OUT/<team>.xlsx``, or ``OUT/<team>/<value>.xlsx`` per split value. Each job
     knows what its workbook covers (:class:`Coverage`), which KPIs it cannot show (:class:`Gaps`) and the
@@ -139,6 +141,7 @@ def plan(
             jobs.append(Job(team, template, destination, frames, value, period, bad, cover, gaps(spec, cover)))
     check_limits(((job.destination, job.data) for job in jobs), split)
     for job in jobs:
+        job.currency = currency
         job.marks = marks_for(specs[job.team], job, lang)
         job.marks.properties = fingerprint(job)
     return jobs
@@ -184,6 +187,7 @@ FINGERPRINT = {
     "KpiInputSplit": "the split",
     "KpiInputTemplate": "the template",
     "KpiInputVersion": "the fill's version",
+    "KpiInputCurrency": "the currency",
     "KpiLanguage": "the language",
     "KpiRuntime": "the runtime",
     "KpiTeam": "the team",
@@ -224,6 +228,7 @@ def fingerprint(job: Job) -> dict[str, str]:
         "KpiInputSplit": split or "none",
         "KpiInputTemplate": _template_digest(str(job.template.resolve()), (status.st_mtime_ns, status.st_size)),
         "KpiInputVersion": _version(),
+        "KpiInputCurrency": job.currency or "template",
     }
 
 
@@ -297,6 +302,7 @@ def run_job(job: Job) -> FillResult:
             skipped=job.skipped,
             split_value=job.split_value,
             marks=job.marks,
+            currency=job.currency,
         )
     except OSError as error:  # a full disk, no permission: reported in the summary, the other workbooks go on
         return FillResult(job.destination, job.team, "", job.split_value, status="failed", message=describe(error))

@@ -27,7 +27,7 @@ from rich.table import Table
 from kpi.options import choice, jobs_option, jobs_or_default, out_folder, out_option, step, team_name, usage_error
 
 from .. import sample_data
-from ..builder import RUNTIMES
+from ..builder import RUNTIMES, currency_format
 from ..messages import LANGUAGES
 from ..spec import TEAM_ORDER
 from ..spec import load as load_spec
@@ -108,6 +108,11 @@ JobsOption = Annotated[int | None, jobs_option()]
 OldOutArgument = Annotated[Path | None, typer.Argument(hidden=True, metavar="", show_default=False)]
 EncodingOption = Annotated[str | None, typer.Option("--encoding", help=ENCODING_HELP)]
 DecimalOption = Annotated[str | None, typer.Option("--decimal", help=DECIMAL_HELP)]
+CURRENCY_HELP = (
+    "Show money in this currency, an ISO 4217 code (EUR, USD, CNY, TWD, ...): KPI values and targets, "
+    "scorecard, trend and data columns. Default: the template's format (no currency symbol)."
+)
+CurrencyOption = Annotated[str | None, typer.Option("--currency", metavar="CODE", help=CURRENCY_HELP)]
 
 
 @app.command("sample-data")
@@ -155,6 +160,7 @@ def fill(
     skip_bad_rows: SkipOption = False,
     encoding: EncodingOption = None,
     decimal: DecimalOption = None,
+    currency: CurrencyOption = None,
 ) -> None:
     """Fill team workbooks from data files: OUT/<team>.xlsx, or OUT/<team>/<value>.xlsx with --split.
 
@@ -168,6 +174,7 @@ Rows that cannot be read stop the fill and are listed (also in OUT/bad-rows.csv)
     split = split if split is None else choice(split, SPLITS, "--split")
     lang = choice(lang, LANGUAGES, "--lang")
     runtime = _runtime(runtime, "classic")
+    currency = _currency(currency)
     out_folder(out)
     period_range = _period(period)
     options = _read_options(encoding, decimal)
@@ -185,6 +192,7 @@ Rows that cannot be read stop the fill and are listed (also in OUT/bad-rows.csv)
                     period=period_range,
                     skipped=loaded.skipped,
                     runtime=runtime,
+                    currency=currency,
                 )
             )
         except (LimitError, PeopleError) as error:
@@ -290,14 +298,16 @@ def demo(
     runtime: RuntimeOption = None,
     jobs: JobsOption = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite workbooks that already exist.")] = False,
+    currency: CurrencyOption = None,
 ) -> None:
     """Fill every team's workbook from the bundled sample data: OUT/<team>.xlsx, numbers visible on open."""
     lang = choice(lang, LANGUAGES, "--lang")
     runtime = _runtime(runtime, "classic")
+    currency = _currency(currency)
     out = out_folder(old_out or out)
     with step("Generating the sample data"):
         frames = sample_data.generate()
-    jobs_list = batch.plan(list(TEAM_ORDER), frames, out, lang=lang, runtime=runtime)
+    jobs_list = batch.plan(list(TEAM_ORDER), frames, out, lang=lang, runtime=runtime, currency=currency)
     results = _run(jobs_list, jobs_or_default(jobs), force)
     _summary(results, [], [])
     written = [r for r in results if r.status in ("written", "kept")]
@@ -344,6 +354,17 @@ def _checked(action):  # noqa: ANN001, ANN202 - a thunk; its value
         raise
     except (ValueError, FileNotFoundError, KeyError) as error:
         _usage(str(error).strip("'\""))
+
+
+def _currency(currency: str | None) -> str | None:
+    """``--currency`` as an upper-case ISO 4217 code (None when not given); a wrong one is a usage error."""
+    if currency is None:
+        return None
+    try:
+        currency_format(currency)
+    except ValueError as error:
+        usage_error(f"--currency: {error}")
+    return currency.strip().upper()
 
 
 def _period(period: tuple[str, str] | None) -> tuple[dt.date, dt.date] | None:

@@ -522,7 +522,8 @@ def _new_rows(workbook: Workbook, cut: _CutTable, frame: pd.DataFrame) -> _NewRo
         letter = get_column_letter(index)
         if name in table.by_name:
             kind = table.by_name[name].type
-            style = _style_id(workbook, ws, cut.styles.get(index), builder.COLUMN_FORMATS.get(kind, "General"))
+            fallback = builder.column_formats(builder.workbook_currency(workbook)).get(kind, "General")
+            style = _style_id(workbook, ws, cut.styles.get(index), fallback)
             columns.append(DataColumn(frame[name], kind, letter, style, quote))
         elif name in calculated or index in cut.formulas:
             formula = calculated.get(name or "") or cut.formulas[index]

@@ -41,7 +41,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import data_model
+from .. import builder, data_model
 from ..builder import COLUMN_FORMATS, FIRST_ROW, HEADER_FILL, HEADER_FONT, KPI_NOTE_COLUMN, TemplateBuilder
 from ..formulas import ColumnEvaluator, ExcelError, FormulaError, WorkbookEvaluator
 from ..messages import messages
@@ -389,10 +389,12 @@ def fill_file(
     skipped: Sequence[Any] = (),
     split_value: str | None = None,
     marks: Marks | None = None,
+    currency: str | None = None,
 ) -> FillResult:
     """Write ``destination``: ``template`` filled with ``data`` (frames of the data model's tables), every
     formula stored with its value. ``period_range`` sets the Inputs period; ``skipped`` (bad rows left out)
-    become a "Skipped rows" sheet; ``marks`` what the workbook covers (see :class:`Marks`). The file appears
+    become a "Skipped rows" sheet; ``marks`` what the workbook covers (see :class:`Marks`); ``currency`` the
+    ISO 4217 code money is shown in (:func:`builder.apply_currency`). The file appears
     complete or not at all (see ``cached_values.finish``)."""
     started = time.perf_counter()
     template = Path(template).resolve()
@@ -406,7 +408,10 @@ def fill_file(
         apply_marks(workbook, spec, marks)
     if skipped:
         write_skipped_rows(workbook, skipped)
-    tables = {name: _table_data(workbook, name, data.get(name)) for name in spec.tables}
+    if currency:
+        builder.apply_currency(workbook, currency)
+    formats = builder.column_formats(builder.workbook_currency(workbook))
+    tables = {name: _table_data(workbook, name, data.get(name), formats) for name in spec.tables}
     sheets = {workbook[name].title: table for name, table in tables.items()}
     evaluator = ColumnEvaluator(workbook, {title: table.columns for title, table in sheets.items()})
     values = formula_values(evaluator, workbook)
@@ -469,8 +474,11 @@ def formula_values(evaluator: WorkbookEvaluator, workbook: Workbook) -> dict[str
 # ----------------------------------------------------------------------------------- table columns
 
 
-def _table_data(workbook: Workbook, name: str, frame: pd.DataFrame | None) -> _TableData:
-    """Resize the table for ``frame`` and turn its columns into evaluator values and worksheet XML."""
+def _table_data(
+    workbook: Workbook, name: str, frame: pd.DataFrame | None, formats: Mapping[str, str] = COLUMN_FORMATS
+) -> _TableData:
+    """Resize the table for ``frame`` and turn its columns into evaluator values and worksheet XML
+    (``formats``: number format by column type)."""
     table = data_model.TABLES[name]
     ws = workbook[name]
     excel_table, headers = _table_columns(ws, name)
@@ -484,7 +492,7 @@ def _table_data(workbook: Workbook, name: str, frame: pd.DataFrame | None) -> _T
     quote_style = _style_id(ws, "General", quote_prefix=True)
     columns = []
     for index, column in enumerate(table.columns, start=1):
-        style = _style_id(ws, COLUMN_FORMATS.get(column.type, "General"))
+        style = _style_id(ws, formats.get(column.type, "General"))
         columns.append(DataColumn(frame[column.name], column.type, get_column_letter(index), style, quote_style))
     rows = SheetRows(_row_xml(columns, count), f"A1:{get_column_letter(max_col)}{count + 1}")
     return _TableData([column.values for column in columns], rows, count)

@@ -64,9 +64,9 @@ def install(
     settings = classic.conf_settings(interpreter or None, pythonpath)
     if dry_run:
         if not skip_addin:
-            console.print("would run: " + " ".join(classic.addin_install_command()))
-        console.print(f"would write to {target}:")
-        console.print(classic.format_conf(settings), markup=False, end="")
+            console.print("would run: " + " ".join(classic.addin_install_command()), soft_wrap=True, markup=False)
+        console.print(f"would write to {target}:", soft_wrap=True, markup=False)
+        console.print(classic.format_conf(settings), markup=False, end="", soft_wrap=True)
         return
     if not sys.platform.startswith("win") and not skip_addin:
         console.print(

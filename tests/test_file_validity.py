@@ -1,6 +1,7 @@
 """Every workbook the `kpi` command writes opens cleanly in any reader and keeps its stored values on open.
 
-The outputs of `kpi demo` (en), a zh-CN fill, a `--split owner` fill and a `kpi refresh` are checked for:
+The outputs of `kpi demo` (en), a zh-CN fill, a `--split owner` fill, every team in zh-TW for xlwings Lite, a
+Server fill, a `--currency` fill and `kpi refresh` of a classic and a Lite workbook are checked for:
 
 - ``<calcPr calcId="191029"/>`` and no ``fullCalcOnLoad``: Excel recalculates a workbook on open when
   fullCalcOnLoad is set or its calcId is below its own engine's (191029 for Microsoft 365), which, without the
@@ -61,17 +62,29 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
     _kpi("sample-data", "--out", str(root / "data"))
     _kpi("fill", "sales", "--data", str(root / "data"), "--out", str(root / "zh"), "--lang", "zh-CN")
     _kpi("fill", "sales", "--data", str(root / "data"), "--out", str(root / "split"), "--split", "owner")
+    data = str(root / "data")
+    _kpi("fill", "all", "--data", data, "--out", str(root / "lite"), "--lang", "zh-TW", "--runtime", "lite")
+    _kpi("fill", "leadership", "--data", str(root / "data"), "--out", str(root / "server"), "--runtime", "server")
+    _kpi("fill", "customer_success", "--data", str(root / "data"), "--out", str(root / "eur"), "--currency", "EUR")
     refreshed = root / "refresh" / "sales.xlsx"
     refreshed.parent.mkdir()
     shutil.copy(root / "demo" / "sales.xlsx", refreshed)
     _kpi("refresh", str(refreshed), "--data", str(root / "data" / "Deals.csv"))
+    refreshed_lite = root / "refresh-lite" / "leadership.xlsx"
+    refreshed_lite.parent.mkdir()
+    shutil.copy(root / "lite" / "leadership.xlsx", refreshed_lite)
+    _kpi("refresh", str(refreshed_lite), "--data", str(root / "data" / "Subscriptions.csv"))
     cases = {
         "demo": sorted((root / "demo").glob("*.xlsx")),
         "zh-CN": sorted((root / "zh").glob("*.xlsx")),
         "split": sorted((root / "split").rglob("*.xlsx")),
-        "refresh": [refreshed],
+        "zh-TW lite": sorted((root / "lite").glob("*.xlsx")),
+        "server": sorted((root / "server").glob("*.xlsx")),
+        "currency": sorted((root / "eur").glob("*.xlsx")),
+        "refresh": [refreshed, refreshed_lite],
     }
     assert len(cases["demo"]) == 8 and len(cases["zh-CN"]) == 1 and len(cases["split"]) >= 5, cases
+    assert len(cases["zh-TW lite"]) == 8 and len(cases["server"]) == 1 and len(cases["currency"]) == 1, cases
     return cases
 
 

@@ -1,4 +1,4 @@
-"""`kpi fill --currency`: money shows in the chosen currency in the filled workbook, values unchanged.
+"""`kpi fill --currency` (money in the chosen currency, values unchanged) and an optional column left out.
 
 Checked on the file a manager opens: the number format of a money KPI's value cell and of the Deals
 Amount cells, the stored values against a fill without the option, the fingerprint that makes a re-run in
@@ -65,3 +65,26 @@ def test_a_currency_that_is_not_an_iso_code_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "--currency" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "out" / "sales.xlsx").exists()
+
+
+def test_finance_without_a_cash_balance_leaves_the_cash_kpis_not_available(tmp_path: Path) -> None:
+    """An export without the optional CashBalance column: burn rate, runway and burn multiple show #N/A with
+    no status (never a number made from blanks), the run names the column, and the other KPIs keep theirs."""
+    frames = sample_data.generate()
+    data = tmp_path / "exports"
+    data.mkdir()
+    frames["Finance"].drop(columns=["CashBalance"]).to_csv(data / "Finance.csv", index=False)
+    for name in ("Deals", "Subscriptions", "Customers", "Reps", "Targets", "Forecasts", "Employees"):
+        if name in frames:
+            frames[name].to_csv(data / f"{name}.csv", index=False)
+    result = _kpi("fill", "leadership", "--data", data, "--out", tmp_path / "out", "--jobs", 1)
+    assert result.exit_code == 0, result.output
+    assert "CashBalance" in " ".join(result.output.split())
+    stored = openpyxl.load_workbook(tmp_path / "out" / "leadership.xlsx", data_only=True)
+    kpis = stored[messages("en")["sheet.kpis"]]
+    for key in ("burn_rate", "runway", "burn_multiple"):
+        row = _kpi_row(stored, messages("en").kpi(key))
+        assert kpis.cell(row=row, column=3).value == "#N/A", key
+        assert kpis.cell(row=row, column=5).value in (None, ""), key  # no status
+    gross = _kpi_row(stored, messages("en").kpi("gross_revenue"))
+    assert isinstance(kpis.cell(row=gross, column=3).value, float)

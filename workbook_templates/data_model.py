@@ -610,7 +610,9 @@ _TABLE_LIST: tuple[Table, ...] = (
             Column(
                 "CashBalance",
                 "money",
-                "Cash and cash equivalents at the end of the month (burn rate, runway, burn multiple).",
+                "Cash and cash equivalents at the end of the month (burn rate, runway, burn multiple); without "
+                "it those KPIs show #N/A.",
+                required=False,
             ),
             Column(
                 "ContentAttributedRevenue",

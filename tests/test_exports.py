@@ -320,9 +320,11 @@ def test_fill_takes_encoding_and_decimal(tmp_path: Path) -> None:
 
 def kpi_row(path: Path, function: str) -> tuple[object, object]:
     """The cached value and status of the KPI computed by ``function`` on the KPI sheet of a filled workbook."""
+    from workbook_templates.builder import KPI_COLUMNS
+
     ws = openpyxl.load_workbook(path, data_only=True)["KPIs"]
     for row in ws.iter_rows(min_row=5, values_only=True):
-        if row[7] == function:
+        if row[KPI_COLUMNS.index("function")] == function:
             return row[2], row[4]
     raise AssertionError(f"no {function} KPI")
 

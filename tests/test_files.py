@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from tests.test_split import PERIOD, kpi_rows, sales_data, table
 from workbook_templates import sample_data
-from workbook_templates.fill import batch, commands, files
+from workbook_templates.fill import batch, commands, files, refresh
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -149,9 +149,9 @@ def test_a_folder_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     result = invoke("fill", "sales", "--data", data, "--out", blocker / "out", "--period", *PERIOD)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # refused as a wrong --out before any work, like every bad option value
     errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
-    assert len(errors) == 1 and errors[0].startswith(f"Error: cannot use {blocker / 'out'}")
+    assert len(errors) == 1 and f"--out {blocker / 'out'}" in errors[0] and "is a file, not a folder" in errors[0]
     assert "Traceback" not in result.output
 
 
@@ -164,11 +164,20 @@ def test_a_backup_is_complete_or_not_there(tmp_path: Path, monkeypatch: pytest.M
     workbook = out / "sales.xlsx"
     before = workbook.read_bytes()
 
-    def copy_half(source: str | Path, destination: str | Path) -> None:
-        Path(destination).write_bytes(Path(source).read_bytes()[:1000])
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(destination))
+    real_fdopen = os.fdopen
 
-    monkeypatch.setattr(files.shutil, "copy2", copy_half)
+    def half_then_full(handle: int, mode: str = "r", *args: object, **kwargs: object):  # noqa: ANN202
+        stream = real_fdopen(handle, mode, *args, **kwargs)
+        original_write = stream.write
+
+        def write(data: bytes) -> int:
+            original_write(data[: len(data) // 2])  # part of the backup reaches the disk, then it is full
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        stream.write = write
+        return stream
+
+    monkeypatch.setattr(refresh.os, "fdopen", half_then_full)  # the backup's writer
     new_deals = tmp_path / "new"
     new_deals.mkdir()
     shutil.copy(data / "Deals.csv", new_deals / "Deals.csv")

@@ -202,7 +202,9 @@ def test_sales_weighted_pipeline_from_the_stage_inputs(tmp_path: Path) -> None:
     kpis = openpyxl.load_workbook(path, data_only=True)["KPIs"]
     labels = {kpis.cell(r, 1).value: kpis.cell(r, 3).value for r in range(builder.FIRST_ROW, kpis.max_row + 1)}
     deals = sample()["Deals"]
-    open_by_stage = deals[deals["Status"] == "Open"].groupby("Stage")["Amount"].sum()
+    created = pd.to_datetime(deals["Created"])
+    by_period_end = created <= pd.Timestamp(builder.DEFAULT_PERIOD[1])
+    open_by_stage = deals[(deals["Status"] == "Open") & by_period_end].groupby("Stage")["Amount"].sum()
     probabilities = {"Qualification": 0.1, "Discovery": 0.2, "Demo": 0.4, "Proposal": 0.6, "Negotiation": 0.8}
     expected = sum(open_by_stage.get(stage, 0.0) * p for stage, p in probabilities.items())
     assert expected > 0 and labels["Weighted pipeline"] == pytest.approx(expected)

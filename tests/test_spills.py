@@ -230,3 +230,31 @@ def test_a_refresh_spills_the_new_table_over_the_old_one(tmp_path: Path) -> None
     ws = openpyxl.load_workbook(path, data_only=True)["MRR movements"]
     assert_table(cell_values(ws, builder.TABLE_ROW, 6, 8), [HEADER, *WATERFALL, [None] * 8])
     assert_dynamic_array(path, "MRR movements", f"A{builder.TABLE_ROW}:H{builder.TABLE_ROW + 4}")
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "zh-TW"])
+def test_a_chinese_table_sheet_shows_its_header_in_chinese(tmp_path: Path, lang: str) -> None:
+    """The functions' own header row is English ("Month", "Starting MRR"): in a Chinese workbook the
+    waterfall's is stored (the spilled table is whole) but hidden, and the translated header above it is what
+    shows and prints; the cohort table's header row (months 0, 1, 2, ...) shows, its word "Cohort" displayed
+    in Chinese by the cell's number format."""
+    from workbook_templates.messages import messages
+
+    msg = messages(lang)
+    chinese = re.compile(r"[\u4e00-\u9fff]")
+    row = builder.TABLE_ROW
+    path = tmp_path / f"leadership-{lang}.xlsx"
+    write.fill_file(builder.template_path("leadership", lang), sample(), path)
+    ws = openpyxl.load_workbook(path, data_only=True)[msg["table_sheet.mrr_movements.sheet"]]
+    assert ws.row_dimensions[row].hidden and ws.cell(row, 2).value == "Starting MRR"  # stored, hidden
+    shown = [ws.cell(row - 1, column).value for column in range(1, 9)]
+    assert all(chinese.search(str(label)) for label in shown), shown
+    assert ws.print_title_rows == f"${row - 1}:${row - 1}"
+
+    path = tmp_path / f"customer_success-{lang}.xlsx"
+    write.fill_file(builder.template_path("customer_success", lang), sample(), path)
+    ws = openpyxl.load_workbook(path, data_only=True)[msg["table_sheet.cohorts_logo.sheet"]]
+    assert not ws.row_dimensions[row].hidden
+    assert ws.cell(row, 1).value == "Cohort" and [ws.cell(row, c).value for c in (2, 3)] == [0, 1]
+    shown_as = ws.cell(row, 1).number_format.split(";")[3]
+    assert chinese.search(shown_as) and shown_as.strip('"') == ws.cell(row - 1, 1).value

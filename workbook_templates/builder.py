@@ -755,7 +755,16 @@ class TemplateBuilder:
         self._title(ws, self.msg[f"{prefix}.title"], self.msg[f"{prefix}.subtitle"])
         labels = self.msg.get(f"{prefix}.columns") or []
         for column, label in enumerate(labels, start=1):  # the function's header is English: a translation above
-            ws.cell(row=TABLE_ROW - 1, column=column, value=label).font = NOTE_FONT
+            translated = ws.cell(row=TABLE_ROW - 1, column=column, value=label)
+            translated.fill, translated.font = HEADER_FILL, HEADER_FONT
+            translated.alignment = Alignment(horizontal="center")
+        # The manager reads the translation: a header row of the function's English words stays hidden; where
+        # it also holds numbers (a cohort table's months 0, 1, 2, ...) it shows, its one word in the translation.
+        translated_header = bool(labels) and len(labels) >= item.columns
+        if translated_header:
+            ws.row_dimensions[TABLE_ROW].hidden = True
+        elif labels:
+            ws.cell(row=TABLE_ROW, column=1).number_format = f'General;-General;General;"{labels[0]}"'
         anchor = ws.cell(row=TABLE_ROW, column=1)
         anchor.value = ArrayFormula(anchor.coordinate, self.formula(item.formula))
         for column in range(1, item.columns + 1):
@@ -787,7 +796,8 @@ class TemplateBuilder:
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=printed_columns)
         width = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, printed_columns + 1))
         ws.row_dimensions[2].height = row_height([(subtitle.value, width)])
-        header_rows = f"{TABLE_ROW - 1 if labels else TABLE_ROW}:{TABLE_ROW}"
+        first_header = TABLE_ROW - 1 if labels else TABLE_ROW
+        header_rows = f"{first_header}:{TABLE_ROW - 1 if translated_header else TABLE_ROW}"
         print_setup(ws, header_rows)
         set_table_sheet_print_area(ws, last_row, item.columns)
 

@@ -29,7 +29,7 @@ import tempfile
 import time
 import warnings
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,7 @@ from .write import (
     DataColumn,
     formula_values,
     kpi_sheet_values,
+    row_xml,
     set_period,
     template_info,
     write_skipped_rows,
@@ -462,16 +463,6 @@ class _FormulaColumn:
         return cells
 
 
-def _row_xml(columns: Sequence[Any], count: int, chunk: int = 10_000) -> Iterator[str]:
-    """``<row>`` elements of the new data rows, a chunk of rows at a time."""
-    for start in range(0, count, chunk):
-        stop = min(start + chunk, count)
-        numbers = [str(row) for row in range(start + 2, stop + 2)]
-        opening = [f'<row r="{row}">' for row in numbers]
-        cells = [column.xml(start, stop, numbers) for column in columns]
-        yield "".join(map("".join, zip(opening, *cells, ["</row>"] * (stop - start), strict=True)))
-
-
 def _style_id(workbook: Workbook, ws: Any, original: int | None, number_format: str) -> int:
     """The style of the new cells of a column: the one its first old row had, else the data model's."""
     cell = Cell(ws, row=1, column=1)
@@ -761,7 +752,7 @@ def refresh(
     notes += harmless
     saved = with_carried_parts(saved, carried)
     sheets = {
-        new.sheet: SheetRows(_row_xml([c for c in new.columns if c is not None], new.count), _dimension(workbook, new))
+        new.sheet: SheetRows(row_xml([c for c in new.columns if c is not None], new.count), _dimension(workbook, new))
         for new in new_rows.values()
     }
     try:

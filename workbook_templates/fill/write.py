@@ -498,12 +498,13 @@ def _table_data(
     for index, column in enumerate(table.columns, start=1):
         style = _style_id(ws, formats.get(column.type, "General"))
         columns.append(DataColumn(frame[column.name], column.type, get_column_letter(index), style, quote_style))
-    rows = SheetRows(_row_xml(columns, count), f"A1:{get_column_letter(max_col)}{count + 1}")
+    rows = SheetRows(row_xml(columns, count), f"A1:{get_column_letter(max_col)}{count + 1}")
     return _TableData([column.values for column in columns], rows, count)
 
 
-def _row_xml(columns: Sequence[DataColumn], count: int, chunk: int = 10_000) -> Iterator[str]:
-    """``<row>`` elements of the data rows, made a chunk of rows at a time (memory stays small)."""
+def row_xml(columns: Sequence[Any], count: int, chunk: int = 10_000) -> Iterator[str]:
+    """``<row>`` elements of the data rows, made a chunk of rows at a time (memory stays small). Each column
+    gives its cells with ``xml(start, stop, row_numbers)`` (:class:`DataColumn`, or refresh's formula columns)."""
     for start in range(0, count, chunk):
         stop = min(start + chunk, count)
         numbers = [str(row) for row in range(start + 2, stop + 2)]
